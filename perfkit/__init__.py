@@ -1,3 +1,30 @@
-"""perfkit: read, diff and validate cProfile/pstats profiles."""
+"""perfkit: read, diff and validate cProfile/pstats profiles.
+
+import perfkit
+base = perfkit.load("baseline.stats")
+new = perfkit.load("new.stats")
+diff = perfkit.compare(base, new)
+diff.functions.sort_values("cumtime_delta")
+"""
+
+from perfkit.diff import Diff, compare
+from perfkit.errors import ConfigError, PerfkitError, ProfileFormatError
+from perfkit.match import NoMatchError, Selector, SelectorError, parse_selector
+from perfkit.model import Profile, load
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "ConfigError",
+    "Diff",
+    "NoMatchError",
+    "PerfkitError",
+    "Profile",
+    "ProfileFormatError",
+    "Selector",
+    "SelectorError",
+    "__version__",
+    "compare",
+    "load",
+    "parse_selector",
+]

@@ -1,0 +1,26 @@
+"""Helpers shared by the sub-commands: argument types, help layout, warnings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keep the examples in ``epilog`` laid out as written."""
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
+def warn(messages: Iterable[str]) -> None:
+    for message in messages:
+        print(f"perfkit: warning: {message}", file=sys.stderr)

@@ -1,0 +1,132 @@
+"""``perfkit compare BASE NEW``: what changed between two profiles, per function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from perfkit.commands.common import HelpFormatter, positive_int, warn
+from perfkit.diff import compare, selection_totals, top_changes
+from perfkit.errors import PerfkitError
+from perfkit.match import parse_selector
+from perfkit.model import Profile, load
+from perfkit.render.terminal import (
+    changes_table,
+    console,
+    profile_header,
+    selections_table,
+    totals_table,
+)
+
+EXAMPLES = """\
+examples:
+  perfkit compare baseline.stats new.stats
+  perfkit compare baseline.stats new.stats --match get_asset_info --match 'recv,recv_into'
+  perfkit compare baseline.stats new.stats --limit 30 --json diff.json
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "compare",
+        help="compare two profiles per function",
+        description="Compare two pstats profiles: totals side by side, the largest changes "
+        "by cumulative time and by calls, added and removed functions, and the calls and time "
+        "of each --match selector in both runs.",
+        epilog=EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("base", metavar="BASE", help="the baseline profile")
+    parser.add_argument("new", metavar="NEW", help="the profile to compare with it")
+    parser.add_argument(
+        "--match",
+        metavar="SELECTOR",
+        action="append",
+        default=[],
+        help="report calls and time of the functions matching SELECTOR in both runs (repeatable)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=positive_int,
+        default=15,
+        metavar="N",
+        help="rows per table; 0 shows all (default: 15)",
+    )
+    parser.add_argument(
+        "--json",
+        metavar="OUT",
+        help="also write the full diff as JSON (schema perfkit.diff/1) to OUT; "
+        "'-' writes it to standard output instead of the tables",
+    )
+    parser.set_defaults(run=run)
+
+
+def _mismatch_notes(base: Profile, new: Profile) -> list[str]:
+    notes: list[str] = []
+    versions = [
+        ((profile.metadata or {}).get("python") or {}).get("version") for profile in (base, new)
+    ]
+    if all(versions) and versions[0] != versions[1]:
+        notes.append(
+            f"the runs used different Pythons ({versions[0]} and {versions[1]}); "
+            "functions may differ for that reason alone (e.g. comprehensions inlined in 3.12)"
+        )
+    for profile in (base, new):
+        if profile.sampled:
+            notes.append(f"{profile.path} is sampled: call counts are not compared")
+    return notes
+
+
+def run(args: argparse.Namespace) -> int:
+    selectors = [parse_selector(text) for text in args.match]
+    base, new = load(args.base), load(args.new)
+    warn(base.warnings + new.warnings)
+    diff = compare(base, new)
+    selections = []
+    for selector in selectors:
+        before, after = selection_totals(base, selector), selection_totals(new, selector)
+        if not before["functions"] and not after["functions"]:
+            raise PerfkitError(f"selector {selector.text!r} matches no function in either profile")
+        selections.append((selector.text, before, after))
+    if args.json == "-":
+        sys.stdout.write(diff.to_json(indent=1) + "\n")
+        return 0
+    if args.json:
+        try:
+            diff.to_json(args.json, indent=1)
+        except OSError as exc:
+            raise PerfkitError(
+                f"{args.json}: cannot write the JSON diff ({exc.strerror})"
+            ) from None
+    limit = args.limit or len(diff.functions)
+    out = console()
+    out.print("[bold]base[/bold] ", profile_header(base))
+    out.print("[bold]new[/bold]  ", profile_header(new))
+    for note in _mismatch_notes(base, new):
+        out.print(f"[yellow]note:[/yellow] {note}")
+    out.print(totals_table(diff))
+    counts = diff.status_counts()
+    out.print(", ".join(f"{number:,} {status}" for status, number in counts.items()) + " functions")
+    if selections:
+        out.print(selections_table(selections))
+    out.print(changes_table(top_changes(diff, "cumtime", limit), "Largest changes in cumtime"))
+    if diff.counts_comparable:
+        out.print(changes_table(top_changes(diff, "ncalls", limit), "Largest changes in calls"))
+    functions = diff.functions
+    added = functions[functions["status"] == "added"].sort_values("cumtime_new", ascending=False)
+    removed = functions[functions["status"] == "removed"].sort_values(
+        "cumtime_base", ascending=False
+    )
+    if len(added):
+        out.print(changes_table(added.head(limit), f"Added functions ({len(added):,})"))
+    if len(removed):
+        out.print(changes_table(removed.head(limit), f"Removed functions ({len(removed):,})"))
+    if len(diff.ambiguous):
+        out.print(
+            f"[yellow]note:[/yellow] {len(diff.ambiguous)} function name(s) occur several times "
+            "in a module with drifted lines and were paired by nearest line: "
+            + ", ".join(f"{row.module}:{row.name}" for row in diff.ambiguous.head(5).itertuples())
+        )
+    if args.json:
+        out.print(f"JSON diff written to {args.json}")
+    return 0

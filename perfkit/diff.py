@@ -1,0 +1,313 @@
+"""``compare(base, new) -> Diff``: per-function and per-edge differences between two profiles.
+
+For every function (paired by ``perfkit.pairing``) and every caller -> callee edge the diff holds,
+for each metric, the value before (``_base``), after (``_new``), the difference (``_delta`` =
+new - base) and the ratio (``_ratio`` = new / base; NaN when base is 0).  A function missing on
+one side counts as 0 calls and 0 seconds there (its per-call times are NaN).
+
+Status: ``added`` / ``removed`` when one side is missing; ``changed`` when a call count differs
+(ignored when either profile is sampled) or a time moved by more than ``time_threshold``
+(relative, default 10 %) *and* more than ``time_floor`` seconds (default 1 ms); else
+``unchanged``.  Call counts are exact and deterministic; times are noisy, hence the floors.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from perfkit.match import Selector
+from perfkit.model import Profile
+from perfkit.pairing import pair_functions
+
+SCHEMA = "perfkit.diff/1"
+COUNT_METRICS = ("pcalls", "ncalls")
+TIME_METRICS = ("tottime", "cumtime")
+FUNCTION_METRICS = (
+    *COUNT_METRICS,
+    *TIME_METRICS,
+    "tottime_per_call",
+    "cumtime_per_call",
+    "tottime_share",
+    "cumtime_share",
+)
+EDGE_METRICS = (*COUNT_METRICS, *TIME_METRICS)
+STATUSES = ("added", "removed", "changed", "unchanged")
+
+
+def _ratio(new: np.ndarray, base: np.ndarray) -> np.ndarray:
+    out = np.full(len(base), np.nan)
+    np.divide(new, base, out=out, where=base != 0)
+    return out
+
+
+def _side(table: pd.DataFrame, ids: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    """Rows of ``table`` for ``ids`` (-1 gives an all-missing row), positionally aligned."""
+    return table[columns].reindex(ids).reset_index(drop=True)
+
+
+def _metric_columns(
+    out: dict[str, Any], base: pd.DataFrame, new: pd.DataFrame, metric: str, fill: bool
+) -> None:
+    b, n = base[metric], new[metric]
+    if fill:  # a missing side means "not called": 0 calls, 0 seconds
+        b, n = b.fillna(0), n.fillna(0)
+        if metric in COUNT_METRICS and b.dtype != "Int64":
+            b, n = b.astype(np.int64), n.astype(np.int64)
+    out[f"{metric}_base"] = b.to_numpy() if b.dtype != "Int64" else b.array
+    out[f"{metric}_new"] = n.to_numpy() if n.dtype != "Int64" else n.array
+    out[f"{metric}_delta"] = (n - b).to_numpy() if n.dtype != "Int64" else (n - b).array
+    out[f"{metric}_ratio"] = _ratio(
+        n.to_numpy(np.float64, na_value=np.nan), b.to_numpy(np.float64, na_value=np.nan)
+    )
+
+
+def _status(
+    table: dict[str, Any],
+    present_base: np.ndarray,
+    present_new: np.ndarray,
+    counts_comparable: bool,
+    threshold: float,
+    floor: float,
+) -> np.ndarray:
+    changed = np.zeros(len(present_base), dtype=bool)
+    if counts_comparable:
+        for metric in COUNT_METRICS:
+            delta = pd.array(table[f"{metric}_delta"]).fillna(0).to_numpy(np.int64)
+            changed |= delta != 0
+    for metric in TIME_METRICS:
+        delta = np.abs(np.nan_to_num(np.asarray(table[f"{metric}_delta"], dtype=np.float64)))
+        base = np.abs(np.nan_to_num(np.asarray(table[f"{metric}_base"], dtype=np.float64)))
+        changed |= (delta > floor) & (delta > threshold * base)
+    status = np.where(changed, "changed", "unchanged").astype(object)
+    status[~present_base] = "added"
+    status[~present_new] = "removed"
+    return status
+
+
+class Diff:
+    """The difference between two profiles (build it with ``perfkit.compare``)."""
+
+    def __init__(
+        self,
+        base: Profile,
+        new: Profile,
+        functions: pd.DataFrame,
+        edges: pd.DataFrame,
+        ambiguous: pd.DataFrame,
+        thresholds: dict[str, float],
+    ) -> None:
+        self.base = base
+        self.new = new
+        self.functions = functions
+        self.edges = edges
+        self.ambiguous = ambiguous
+        self.thresholds = thresholds
+        self.counts_comparable = not (base.sampled or new.sampled)
+
+    @property
+    def totals(self) -> dict[str, dict[str, float | int | None]]:
+        """For ``functions``, ``total_calls``, ``primitive_calls``, ``total_time``: base, new,
+        delta and ratio."""
+        out: dict[str, dict[str, float | int | None]] = {}
+        for name, before in self.base.totals.items():
+            after = self.new.totals[name]
+            out[name] = {
+                "base": before,
+                "new": after,
+                "delta": after - before,
+                "ratio": after / before if before else None,
+            }
+        return out
+
+    def status_counts(self) -> dict[str, int]:
+        counts = self.functions["status"].value_counts()
+        return {status: int(counts.get(status, 0)) for status in STATUSES}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything in the versioned ``perfkit.diff/1`` layout (NaN becomes None)."""
+        return {
+            "schema": SCHEMA,
+            "base": _run(self.base),
+            "new": _run(self.new),
+            "counts_comparable": self.counts_comparable,
+            "thresholds": self.thresholds,
+            "totals": self.totals,
+            "status_counts": self.status_counts(),
+            "functions": _records(self.functions),
+            "edges": _records(self.edges),
+            "ambiguous": _records(self.ambiguous),
+        }
+
+    def to_json(self, path: str | Path | None = None, *, indent: int | None = None) -> str:
+        """The ``perfkit.diff/1`` JSON text; also written to ``path`` when given."""
+        text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+        if path is not None:
+            Path(path).write_text(text + "\n", encoding="utf-8")
+        return text
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{count} {status}" for status, count in self.status_counts().items())
+        return f"<Diff {str(self.base.path)!r} -> {str(self.new.path)!r}: {counts}>"
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    columns = {name: [_plain(value) for value in table[name].tolist()] for name in table.columns}
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def _run(profile: Profile) -> dict[str, Any]:
+    return {
+        "path": str(profile.path),
+        "totals": profile.totals,
+        "sampled": profile.sampled,
+        "metadata": profile.metadata,
+    }
+
+
+def _function_table(
+    base: Profile,
+    new: Profile,
+    pairs: pd.DataFrame,
+    threshold: float,
+    floor: float,
+    counts_comparable: bool,
+) -> pd.DataFrame:
+    base_ids = pairs["base_id"].to_numpy()
+    new_ids = pairs["new_id"].to_numpy()
+    columns = ["module", "name", "label", "line", *FUNCTION_METRICS[:6]]
+    b = _side(base.functions, base_ids, columns)
+    n = _side(new.functions, new_ids, columns)
+    for side, profile in ((b, base), (n, new)):
+        for metric in TIME_METRICS:
+            side[f"{metric}_share"] = (
+                side[metric] / profile.total_time if profile.total_time else np.nan
+            )
+    present_base, present_new = base_ids >= 0, new_ids >= 0
+    out: dict[str, Any] = {
+        "status": None,
+        "label": np.where(present_new, n["label"].to_numpy(object), b["label"].to_numpy(object)),
+        "module": np.where(present_new, n["module"].to_numpy(object), b["module"].to_numpy(object)),
+        "name": np.where(present_new, n["name"].to_numpy(object), b["name"].to_numpy(object)),
+        "base_id": base_ids,
+        "new_id": new_ids,
+        "line_base": b["line"].fillna(-1).astype(np.int64).to_numpy(),
+        "line_new": n["line"].fillna(-1).astype(np.int64).to_numpy(),
+    }
+    for metric in FUNCTION_METRICS:
+        _metric_columns(out, b, n, metric, fill=not metric.endswith("_per_call"))
+    out["status"] = _status(out, present_base, present_new, counts_comparable, threshold, floor)
+    return pd.DataFrame(out)
+
+
+def _edge_keys(profile: Profile, row_of: np.ndarray) -> pd.DataFrame:
+    """Each edge of ``profile`` keyed by the diff rows of its caller and callee."""
+    edges = profile.edges
+    caller = edges["caller"].to_numpy()
+    foreign = caller < 0
+    return pd.DataFrame(
+        {
+            "caller_row": np.where(foreign, -1, row_of[np.where(foreign, 0, caller)]),
+            "caller_other": np.where(foreign, edges["caller_label"].to_numpy(object), ""),
+            "callee_row": row_of[edges["callee"].to_numpy()],
+        }
+    )
+
+
+def _edge_table(
+    base: Profile,
+    new: Profile,
+    functions: pd.DataFrame,
+    threshold: float,
+    floor: float,
+    counts_comparable: bool,
+) -> pd.DataFrame:
+    base_row = np.full(len(base.functions), -1, dtype=np.int64)
+    new_row = np.full(len(new.functions), -1, dtype=np.int64)
+    present_b = functions["base_id"].to_numpy() >= 0
+    present_n = functions["new_id"].to_numpy() >= 0
+    rows = np.arange(len(functions))
+    base_row[functions["base_id"].to_numpy()[present_b]] = rows[present_b]
+    new_row[functions["new_id"].to_numpy()[present_n]] = rows[present_n]
+    keys = ["caller_row", "caller_other", "callee_row"]
+    left = _edge_keys(base, base_row).assign(base_edge=np.arange(len(base.edges)))
+    right = _edge_keys(new, new_row).assign(new_edge=np.arange(len(new.edges)))
+    merged = left.merge(right, on=keys, how="outer", sort=False)
+    base_edge = merged["base_edge"].fillna(-1).astype(np.int64).to_numpy()
+    new_edge = merged["new_edge"].fillna(-1).astype(np.int64).to_numpy()
+    columns = ["caller_label", "callee_label", *EDGE_METRICS]
+    b = _side(base.edges, base_edge, columns)
+    n = _side(new.edges, new_edge, columns)
+    present_base, present_new = base_edge >= 0, new_edge >= 0
+    out: dict[str, Any] = {
+        "status": None,
+        "caller_label": np.where(
+            present_new, n["caller_label"].to_numpy(object), b["caller_label"].to_numpy(object)
+        ),
+        "callee_label": np.where(
+            present_new, n["callee_label"].to_numpy(object), b["callee_label"].to_numpy(object)
+        ),
+        "caller_row": merged["caller_row"].to_numpy(),
+        "callee_row": merged["callee_row"].to_numpy(),
+        "base_edge": base_edge,
+        "new_edge": new_edge,
+    }
+    for metric in EDGE_METRICS:
+        _metric_columns(out, b, n, metric, fill=True)
+    out["status"] = _status(out, present_base, present_new, counts_comparable, threshold, floor)
+    return pd.DataFrame(out)
+
+
+def compare(
+    base: Profile, new: Profile, *, time_threshold: float = 0.10, time_floor: float = 0.001
+) -> Diff:
+    """Diff two profiles per function and per caller -> callee edge."""
+    pairing = pair_functions(base.functions, new.functions)
+    counts_comparable = not (base.sampled or new.sampled)
+    functions = _function_table(
+        base, new, pairing.pairs, time_threshold, time_floor, counts_comparable
+    )
+    edges = _edge_table(base, new, functions, time_threshold, time_floor, counts_comparable)
+    thresholds = {"time_threshold": time_threshold, "time_floor": time_floor}
+    return Diff(base, new, functions, edges, pairing.ambiguous, thresholds)
+
+
+def top_changes(diff: Diff, metric: str, limit: int) -> pd.DataFrame:
+    """The ``limit`` function rows with the largest ``|metric_delta|`` (ties keep table order)."""
+    magnitude = pd.Series(diff.functions[f"{metric}_delta"]).abs().astype(np.float64)
+    order = magnitude[magnitude > 0].sort_values(ascending=False, kind="stable").index
+    return diff.functions.loc[order[:limit]]
+
+
+def selection_totals(profile: Profile, selector: Selector) -> dict[str, Any]:
+    """Calls and time of the functions ``selector`` matches in ``profile``.
+
+    ``cumtime`` is the sum over the matched functions, so it counts time twice when one
+    matched function calls another.
+    """
+    rows = profile.functions[selector.mask(profile.functions)]
+    return {
+        "functions": len(rows),
+        "ncalls": int(rows["ncalls"].sum()),
+        "pcalls": int(rows["pcalls"].sum()),
+        "tottime": float(rows["tottime"].sum()),
+        "cumtime": float(rows["cumtime"].sum()),
+    }

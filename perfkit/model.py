@@ -1,0 +1,176 @@
+"""``Profile``: one pstats file as tidy pandas tables, with totals and the run's metadata.
+
+``functions`` has one row per pstats key, indexed by ``id`` (the key's position in the file);
+``edges`` has one row per caller -> callee entry.  Numbers are exactly those in the file: no
+rounding, counts as int64, times as float64 seconds.  See docs/perfkit-api.md for the columns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from perfkit.normalise import BUILTIN_MODULE, bare_name, builtin_label, module_names
+from perfkit.reader import RawStats, read_stats
+from perfkit.sidecar import read_sidecar
+
+if TYPE_CHECKING:
+    from perfkit.match import Selector
+
+FUNCTION_COLUMNS = (
+    "file",
+    "line",
+    "name",
+    "module",
+    "function",
+    "builtin",
+    "label",
+    "pcalls",
+    "ncalls",
+    "tottime",
+    "cumtime",
+    "tottime_per_call",
+    "cumtime_per_call",
+)
+EDGE_COLUMNS = (
+    "caller",
+    "callee",
+    "caller_label",
+    "callee_label",
+    "pcalls",
+    "ncalls",
+    "tottime",
+    "cumtime",
+)
+
+
+def _per_call(seconds: np.ndarray, calls: np.ndarray) -> np.ndarray:
+    out = np.full(len(seconds), np.nan)
+    np.divide(seconds, calls, out=out, where=calls > 0)
+    return out
+
+
+def _sequential_sum(values: np.ndarray) -> float:
+    """Left-to-right float sum, the order pstats adds in (so totals match it to the bit)."""
+    return float(np.add.accumulate(values)[-1]) if len(values) else 0.0
+
+
+def _labels(modules: list[str], lines: list[int], names: list[str]) -> list[str]:
+    return [
+        builtin_label(name) if module == BUILTIN_MODULE else f"{module}:{line}({name})"
+        for module, line, name in zip(modules, lines, names, strict=True)
+    ]
+
+
+class Profile:
+    """One profile.  Build it with ``perfkit.load(path)``."""
+
+    def __init__(
+        self, raw: RawStats, path: Path, metadata: dict[str, Any] | None, warnings: list[str]
+    ) -> None:
+        self.path = path
+        self.metadata = metadata
+        self.warnings = warnings
+        self.decoder = raw.decoder
+        n = raw.n_functions
+        module_of = module_names(raw.files)
+        modules = [module_of[file] for file in raw.files]
+        lines = raw.line.tolist()
+        labels = _labels(modules, lines, raw.names)
+        builtin = np.fromiter((module == BUILTIN_MODULE for module in modules), bool, len(modules))
+        pcalls = np.asarray(raw.pcalls, dtype=np.int64)
+        ncalls = np.asarray(raw.ncalls, dtype=np.int64)
+        tottime = np.asarray(raw.tottime, dtype=np.float64)
+        cumtime = np.asarray(raw.cumtime, dtype=np.float64)
+        self.functions = pd.DataFrame(
+            {
+                "file": raw.files[:n],
+                "line": raw.line[:n],
+                "name": raw.names[:n],
+                "module": modules[:n],
+                "function": [
+                    bare_name(name) if b else name
+                    for name, b in zip(raw.names[:n], builtin[:n], strict=True)
+                ],
+                "builtin": builtin[:n],
+                "label": labels[:n],
+                "pcalls": pcalls,
+                "ncalls": ncalls,
+                "tottime": tottime,
+                "cumtime": cumtime,
+                "tottime_per_call": _per_call(tottime, ncalls),
+                "cumtime_per_call": _per_call(cumtime, pcalls),
+            },
+            index=pd.RangeIndex(n, name="id"),
+        )
+        caller = np.asarray(raw.edge_caller, dtype=np.int64)
+        callee = np.asarray(raw.edge_callee, dtype=np.int64)
+        detail = np.asarray(raw.edge_detail, dtype=bool)
+        label_array = np.asarray(labels, dtype=object)
+        self.edges = pd.DataFrame(
+            {
+                "caller": np.where(caller < n, caller, -1),
+                "callee": callee,
+                "caller_label": label_array[caller] if len(caller) else [],
+                "callee_label": label_array[callee] if len(callee) else [],
+                "pcalls": pd.arrays.IntegerArray(
+                    np.asarray(raw.edge_pcalls, dtype=np.int64), ~detail
+                ),
+                "ncalls": np.asarray(raw.edge_ncalls, dtype=np.int64),
+                "tottime": np.where(detail, np.asarray(raw.edge_tottime, dtype=np.float64), np.nan),
+                "cumtime": np.where(detail, np.asarray(raw.edge_cumtime, dtype=np.float64), np.nan),
+            }
+        )
+        self.total_calls = int(ncalls.sum())
+        self.primitive_calls = int(pcalls.sum())
+        self.total_time = _sequential_sum(tottime)
+        self.sampled = bool((ncalls < 0).any() or (pcalls < 0).any())
+
+    @property
+    def totals(self) -> dict[str, float | int]:
+        """``total_calls``, ``primitive_calls``, ``total_time`` and the number of functions."""
+        return {
+            "functions": len(self.functions),
+            "total_calls": self.total_calls,
+            "primitive_calls": self.primitive_calls,
+            "total_time": self.total_time,
+        }
+
+    def select(
+        self, selector: str | list[str] | Selector, *, required: bool = True
+    ) -> pd.DataFrame:
+        """The rows of ``functions`` that ``selector`` matches (see ``perfkit.match``).
+
+        With ``required`` (the default) a selector that matches nothing raises
+        ``perfkit.match.NoMatchError``, so a typo never passes as "zero calls".
+        """
+        from perfkit.match import parse_selector
+
+        parsed = parse_selector(selector)
+        rows = self.functions[parsed.mask(self.functions)]
+        if required and rows.empty:
+            from perfkit.match import NoMatchError
+
+            raise NoMatchError(f"{self.path}: selector {parsed.text!r} matches no function")
+        return rows
+
+    def __repr__(self) -> str:
+        kind = " sampled" if self.sampled else ""
+        return (
+            f"<Profile{kind} {str(self.path)!r}: {len(self.functions)} functions, "
+            f"{self.total_calls} calls, {self.total_time:.6g} s>"
+        )
+
+
+def load(path: str | Path) -> Profile:
+    """Read the pstats file at ``path`` (and its sidecar, if any) into a ``Profile``.
+
+    Raises ``perfkit.errors.ProfileFormatError`` for anything that is not a readable profile.
+    """
+    path = Path(path)
+    raw = read_stats(path)
+    metadata, warnings = read_sidecar(path)
+    return Profile(raw, path, metadata, warnings)

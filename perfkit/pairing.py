@@ -1,0 +1,145 @@
+"""Pair the functions of two profiles: same normalised module and name, nearest line.
+
+Lines drift when code above a function is edited, so the line is only a tie-breaker:
+
+1. Within each (module, name) group, pairs are chosen greedily by smallest line distance.
+   A group with several candidates on either side where some pair is not an exact line match is
+   *ambiguous*: it is paired as well as the lines allow, and reported.
+2. Functions still unpaired whose name is shared and whose modules end the same way (``pkg.mod``
+   and ``app.pkg.mod``, as when one checkout could not be resolved to import names) are paired
+   when exactly one candidate remains on each side.
+3. Built-ins still unpaired are paired by their bare name (``sorted`` as the ``profile`` module
+   writes it, ``<built-in method builtins.sorted>`` as cProfile does) when it is unique on both
+   sides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """``pairs`` has columns ``base_id`` and ``new_id`` (ids into each ``functions`` table,
+    -1 where a function has no counterpart); ``ambiguous`` has one row per ambiguous group."""
+
+    pairs: pd.DataFrame
+    ambiguous: pd.DataFrame
+
+
+def _greedy(base: pd.DataFrame, new: pd.DataFrame) -> tuple[list[tuple[int, int]], bool]:
+    """Nearest-line pairs within one group, and whether the group was ambiguous."""
+    candidates = sorted(
+        (abs(b_line - n_line), b_line, n_line, b_id, n_id)
+        for b_id, b_line in zip(base.index, base["line"], strict=True)
+        for n_id, n_line in zip(new.index, new["line"], strict=True)
+    )
+    used_base: set[int] = set()
+    used_new: set[int] = set()
+    chosen: list[tuple[int, int]] = []
+    inexact = False
+    for distance, _, _, b_id, n_id in candidates:
+        if b_id in used_base or n_id in used_new:
+            continue
+        used_base.add(b_id)
+        used_new.add(n_id)
+        chosen.append((b_id, n_id))
+        inexact |= distance != 0
+    return chosen, inexact
+
+
+def _suffix_related(first: str, second: str) -> bool:
+    return first == second or first.endswith("." + second) or second.endswith("." + first)
+
+
+def pair_functions(base: pd.DataFrame, new: pd.DataFrame) -> Pairing:
+    """Pair the rows of two ``Profile.functions`` tables."""
+    keys = ["module", "name"]
+    base_keys = base[keys].reset_index()
+    new_keys = new[keys].reset_index()
+    base_counts = base_keys.groupby(keys, sort=False)["id"].transform("size")
+    new_counts = new_keys.groupby(keys, sort=False)["id"].transform("size")
+    single_base = base_keys[base_counts.to_numpy() == 1]
+    single_new = new_keys[new_counts.to_numpy() == 1]
+    simple = single_base.merge(single_new, on=keys, suffixes=("_base", "_new"))
+    pairs: list[tuple[int, int]] = list(
+        zip(simple["id_base"].tolist(), simple["id_new"].tolist(), strict=True)
+    )
+    ambiguous: list[dict] = []
+    multi_base = base_keys[base_counts.to_numpy() > 1]
+    multi_new = new_keys[new_counts.to_numpy() > 1]
+    group_keys = pd.concat([multi_base[keys], multi_new[keys]]).drop_duplicates()
+    for module, name in group_keys.itertuples(index=False):
+        b = base[(base["module"] == module) & (base["name"] == name)]
+        n = new[(new["module"] == module) & (new["name"] == name)]
+        chosen, inexact = _greedy(b, n)
+        pairs += chosen
+        if inexact or (len(b) != len(n) and len(b) and len(n)):
+            ambiguous.append(
+                {
+                    "module": module,
+                    "name": name,
+                    "base_lines": sorted(b["line"].tolist()),
+                    "new_lines": sorted(n["line"].tolist()),
+                    "paired_lines": sorted(
+                        (int(base.at[b_id, "line"]), int(new.at[n_id, "line"]))
+                        for b_id, n_id in chosen
+                    ),
+                }
+            )
+    pairs += _loose_pairs(base, new, pairs)
+    paired = pd.DataFrame(pairs, columns=["base_id", "new_id"], dtype=np.int64)
+    removed = base.index.difference(paired["base_id"])
+    added = new.index.difference(paired["new_id"])
+    table = pd.concat(
+        [
+            paired,
+            pd.DataFrame({"base_id": removed.to_numpy(np.int64), "new_id": -1}),
+            pd.DataFrame({"base_id": -1, "new_id": added.to_numpy(np.int64)}),
+        ],
+        ignore_index=True,
+    )
+    return Pairing(
+        table,
+        pd.DataFrame(
+            ambiguous, columns=["module", "name", "base_lines", "new_lines", "paired_lines"]
+        ),
+    )
+
+
+def _loose_pairs(
+    base: pd.DataFrame, new: pd.DataFrame, pairs: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Rules 2 and 3 of the module docstring, for functions that rule 1 left unpaired."""
+    left = base.loc[base.index.difference([b for b, _ in pairs])]
+    right = new.loc[new.index.difference([n for _, n in pairs])]
+    if left.empty or right.empty:
+        return []
+    left, right = _loose_key(left), _loose_key(right)
+    merged = left.merge(right, on="loose", suffixes=("_base", "_new"))
+    return [
+        (int(b_id), int(n_id))
+        for b_id, n_id, b_module, n_module in zip(
+            merged["id_base"],
+            merged["id_new"],
+            merged["module_base"],
+            merged["module_new"],
+            strict=True,
+        )
+        if _suffix_related(b_module, n_module)
+    ]
+
+
+def _loose_key(functions: pd.DataFrame) -> pd.DataFrame:
+    """Built-ins by bare name; others by name and last module component; unique keys only."""
+    last = functions["module"].str.rsplit(".", n=1).str[-1]
+    loose = np.where(
+        functions["builtin"].to_numpy(bool),
+        "~ " + functions["function"].astype(object),
+        functions["name"].astype(object) + " " + last.astype(object),
+    )
+    keyed = pd.DataFrame({"id": functions.index, "module": functions["module"], "loose": loose})
+    return keyed[~keyed["loose"].duplicated(keep=False)]

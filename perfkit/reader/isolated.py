@@ -1,0 +1,129 @@
+"""The fast path: CPython's ``marshal`` in a forked child process, under limits.
+
+``marshal.loads`` is written in C and is several times faster than any Python decoder, but it
+trusts its input: a 5-byte file can make it allocate 16 GB, and a crafted code object can crash
+the interpreter.  So it runs in a child forked from this process (no interpreter start-up cost)
+whose address space is capped with ``RLIMIT_AS`` and whose CPU time is capped with
+``RLIMIT_CPU``; the parent also enforces a wall-clock deadline.  The child checks the shape,
+flattens it to columns and sends them back as fixed-width arrays (``raw.encode``), so the parent
+never decodes the file itself.  Any failure of the child - a marshal error, a wrong shape, a
+crash, a limit - only means "use the strict decoder", which then gives the exact verdict.
+
+Limits of this design: it needs ``os.fork`` (Linux and other POSIX systems; elsewhere the strict
+decoder does all the work, slower but safely), and forking a process that runs other threads is
+only safe because the child touches nothing but ``marshal`` and plain Python objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import marshal
+import os
+import select
+import signal
+import sys
+import time
+import warnings
+
+from perfkit.reader.problem import FormatProblem
+from perfkit.reader.raw import RawStats, decode, encode
+from perfkit.reader.shape import flatten
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - not POSIX
+    resource = None  # type: ignore[assignment]
+
+#: Memory the child may use on top of what it inherits: decoded objects take roughly
+#: 12-20 times the file size; anything far beyond that is a hostile size field.
+_BASE_BUDGET = 256 * 1024 * 1024
+_BYTES_PER_INPUT_BYTE = 40
+_CPU_SECONDS = 60
+
+
+def available() -> bool:
+    """Whether the fast path can run on this platform."""
+    return hasattr(os, "fork") and resource is not None and sys.platform.startswith("linux")
+
+
+def _current_vm_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _limit_child(data_size: int) -> None:
+    budget = _BASE_BUDGET + _BYTES_PER_INPUT_BYTE * data_size
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _current_vm_bytes() + budget
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft == resource.RLIM_INFINITY or limit < soft:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
+    used = int(time.process_time()) + 1
+    cpu = used + _CPU_SECONDS
+    if cpu_hard != resource.RLIM_INFINITY:
+        cpu = min(cpu, cpu_hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu_hard))
+
+
+def _loads(data: bytes) -> object:
+    if sys.version_info >= (3, 13):
+        return marshal.loads(data, allow_code=False)
+    return marshal.loads(data)
+
+
+def _child(data: bytes, write_fd: int) -> None:
+    """Runs in the forked child; never returns."""
+    status = 1
+    try:
+        gc.disable()  # the child exits soon; collections would only slow marshal down
+        _limit_child(len(data))
+        blob = encode(flatten(_loads(data), max_edges=len(data) // 8 + 16))
+        view = memoryview(blob)
+        while view:
+            view = view[os.write(write_fd, view) :]
+        status = 0
+    except BaseException:  # any failure means: let the strict decoder decide
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def decode_isolated(data: bytes, timeout: float = 120.0) -> RawStats | None:
+    """Decode ``data`` in a limited child; ``None`` when the child could not produce columns."""
+    read_fd, write_fd = os.pipe()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns about forking a multi-threaded process; the child only runs
+        # marshal and plain Python code, which take no lock another thread could hold.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        os.close(read_fd)
+        _child(data, write_fd)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    complete = False
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([read_fd], [], [], deadline - time.monotonic())
+            if ready:
+                chunk = os.read(read_fd, 1 << 20)
+                if not chunk:
+                    complete = True
+                    break
+                chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        if not complete:  # deadline passed, or this process was interrupted
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if not complete or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        return None
+    try:
+        return decode(b"".join(chunks))
+    except FormatProblem:
+        return None

@@ -1,0 +1,120 @@
+"""``RawStats``: the validated content of one pstats file as flat columns.
+
+Keys are numbered in file order; the first ``n_functions`` are the profiled functions, the rest
+are callers that appear only inside a callers dict (pstats allows that).  Edges point into the key
+numbering.  ``edge_detail`` is false for the integer edge values that the pure-Python ``profile``
+module writes (call count only); their primitive calls and times are then unknown.
+
+``encode``/``decode`` move a ``RawStats`` between processes as fixed-width arrays plus one UTF-8
+text block, so that the receiving side never runs a general-purpose decoder on what it gets.
+"""
+
+from __future__ import annotations
+
+import struct
+from array import array
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from perfkit.reader.problem import FormatProblem
+
+_INT_COLUMNS = (
+    "line",
+    "pcalls",
+    "ncalls",
+    "edge_caller",
+    "edge_callee",
+    "edge_pcalls",
+    "edge_ncalls",
+)
+_FLOAT_COLUMNS = ("tottime", "cumtime", "edge_tottime", "edge_cumtime")
+_HEADER = struct.Struct("<4sQ")
+_MAGIC = b"PKR1"
+
+
+@dataclass
+class RawStats:
+    """Flat, validated columns of one profile (see the module docstring)."""
+
+    files: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    line: list[int] | np.ndarray = field(default_factory=list)
+    n_functions: int = 0
+    pcalls: list[int] | np.ndarray = field(default_factory=list)
+    ncalls: list[int] | np.ndarray = field(default_factory=list)
+    tottime: list[float] | np.ndarray = field(default_factory=list)
+    cumtime: list[float] | np.ndarray = field(default_factory=list)
+    edge_caller: list[int] | np.ndarray = field(default_factory=list)
+    edge_callee: list[int] | np.ndarray = field(default_factory=list)
+    edge_pcalls: list[int] | np.ndarray = field(default_factory=list)
+    edge_ncalls: list[int] | np.ndarray = field(default_factory=list)
+    edge_tottime: list[float] | np.ndarray = field(default_factory=list)
+    edge_cumtime: list[float] | np.ndarray = field(default_factory=list)
+    edge_detail: list[bool] | np.ndarray = field(default_factory=list)
+    decoder: str = "marshal"  # or "strict" (the pure-Python decoder, for Python 2 and quirks)
+
+
+def _text_block(strings: list[str]) -> tuple[bytes, bytes]:
+    lengths = array("q", [len(text) for text in strings]).tobytes()
+    return lengths, "".join(strings).encode("utf-8", "surrogatepass")
+
+
+def encode(raw: RawStats) -> bytes:
+    """Serialise ``raw``; raises ``FormatProblem`` for numbers outside 64-bit ranges."""
+    parts: list[bytes] = [struct.pack("<q", raw.n_functions)]
+    try:
+        parts += [array("q", getattr(raw, name)).tobytes() for name in _INT_COLUMNS]
+        parts += [array("d", getattr(raw, name)).tobytes() for name in _FLOAT_COLUMNS]
+    except OverflowError:
+        raise FormatProblem("a number too large for a profile") from None
+    parts.append(bytes(raw.edge_detail))
+    for strings in (raw.files, raw.names):
+        parts += _text_block(strings)
+    parts.append(raw.decoder.encode("ascii"))
+    body = b"".join(struct.pack("<Q", len(part)) + part for part in parts)
+    return _HEADER.pack(_MAGIC, len(body)) + body
+
+
+def decode(blob: bytes) -> RawStats:
+    """Inverse of ``encode``; raises ``FormatProblem`` if the blob is inconsistent."""
+    view = memoryview(blob)
+    try:
+        magic, size = _HEADER.unpack_from(view)
+        if magic != _MAGIC or size != len(view) - _HEADER.size:
+            raise ValueError("bad header")
+        parts: list[memoryview] = []
+        pos = _HEADER.size
+        while pos < len(view):
+            (length,) = struct.unpack_from("<Q", view, pos)
+            pos += 8
+            if pos + length > len(view):
+                raise ValueError("part overruns the blob")
+            parts.append(view[pos : pos + length])
+            pos += length
+        (n_functions,) = struct.unpack("<q", parts[0])
+        raw = RawStats(n_functions=n_functions, decoder=bytes(parts[-1]).decode("ascii"))
+        columns = iter(parts[1:])
+        for name in _INT_COLUMNS:
+            setattr(raw, name, np.frombuffer(next(columns), dtype="<i8"))
+        for name in _FLOAT_COLUMNS:
+            setattr(raw, name, np.frombuffer(next(columns), dtype="<f8"))
+        raw.edge_detail = np.frombuffer(next(columns), dtype=np.uint8).astype(bool)
+        raw.files = _strings(next(columns), next(columns))
+        raw.names = _strings(next(columns), next(columns))
+    except (ValueError, IndexError, StopIteration, struct.error, UnicodeDecodeError) as exc:
+        raise FormatProblem(f"internal transfer failed ({exc})") from None
+    keys = len(raw.names)
+    if not (len(raw.files) == len(raw.line) == keys and 0 <= n_functions <= keys):
+        raise FormatProblem("internal transfer failed (inconsistent columns)")
+    return raw
+
+
+def _strings(lengths_part: memoryview, text_part: memoryview) -> list[str]:
+    lengths = np.frombuffer(lengths_part, dtype="<i8")
+    text = bytes(text_part).decode("utf-8", "surrogatepass")
+    ends = np.cumsum(lengths)
+    if (lengths < 0).any() or (len(ends) and ends[-1] != len(text)):
+        raise ValueError("text lengths do not add up")
+    starts = (ends - lengths).tolist()
+    return [text[start:end] for start, end in zip(starts, ends.tolist(), strict=True)]

@@ -1,0 +1,314 @@
+"""A strict, pure-Python decoder of the marshal format, for pstats files only.
+
+It understands what marshal writes for Python 2.7 and 3.x (string codes ``s t R u`` of Python 2,
+the reference flag and ``r`` references of Python 3, text and binary floats) and returns plain
+dicts, tuples, strings, ints and floats.  Every size read from the file is checked against the
+bytes that are left before anything is allocated, nesting is bounded and nothing is imported or
+executed, so a hostile file costs time and memory proportional to its length and no more.
+
+Code objects are refused, except in the one place where real profiles hold one: the pure-Python
+``profile`` module writes a key ``('profile', 0, <code object>)`` (a long-standing CPython quirk).
+There the code object is read field by field, without being built, and replaced by a readable
+string such as ``<code object <module> prog.py:1>``.  Its layout depends on the Python version
+that wrote the file; each known layout is tried in turn and checked by the types of its fields.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from typing import Any
+
+from perfkit.reader.problem import FormatProblem
+
+_FLAG_REF = 0x80
+_MAX_DEPTH = 64
+_MAX_INT_DIGITS = 1000  # 15-bit digits: far beyond any count or time a profile holds
+_INCOMPLETE = object()  # a reference slot whose container is still being read
+
+_INT32 = struct.Struct("<i")
+_INT64 = struct.Struct("<q")
+_DOUBLE = struct.Struct("<d")
+
+# Code object layouts: the number of raw 4-byte header fields, then the marshalled fields in
+# order, each with the Python type it must decode to ("line" is a raw 4-byte first line number).
+_CODE_LAYOUTS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
+    (
+        "3.11+",
+        5,
+        ("code", "tuple", "tuple", "tuple", "code", "str", "str", "str", "line", "code", "code"),
+    ),
+    (
+        "3.8-3.10",
+        6,
+        ("code", "tuple", "tuple", "tuple", "tuple", "tuple", "str", "str", "line", "code"),
+    ),
+    (
+        "3.0-3.7",
+        5,
+        ("code", "tuple", "tuple", "tuple", "tuple", "tuple", "str", "str", "line", "code"),
+    ),
+    ("2.7", 4, ("code", "tuple", "tuple", "tuple", "tuple", "tuple", "str", "str", "line", "code")),
+)
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "code": (bytes, str),  # Python 2 byte strings decode to str here
+    "tuple": (tuple,),
+    "str": (str,),
+}
+
+
+class _Decoder:
+    """One pass over one file's bytes; ``problem`` messages name the byte offset."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+        self.refs: list[Any] = []
+        self.interned: list[str] = []  # Python 2 string references ('R')
+        self.code_layout: int | None = None
+        self.readers: dict[int, Callable[[int, int, bool], Any]] = {
+            ord("i"): self._int32,
+            ord("I"): self._int64,
+            ord("l"): self._long,
+            ord("g"): self._binary_float,
+            ord("f"): self._text_float,
+            ord("y"): self._binary_complex,
+            ord("x"): self._text_complex,
+            ord("u"): self._text,
+            ord("t"): self._text,
+            ord("a"): self._text,
+            ord("A"): self._text,
+            ord("z"): self._short_text,
+            ord("Z"): self._short_text,
+            ord("s"): self._text,
+            ord("R"): self._string_ref,
+            ord("r"): self._ref,
+            ord("("): self._tuple,
+            ord(")"): self._small_tuple,
+            ord("["): self._list,
+            ord("<"): self._list,
+            ord(">"): self._list,
+            ord("{"): self._dict,
+            ord("N"): lambda *_: None,
+            ord("T"): lambda *_: True,
+            ord("F"): lambda *_: False,
+            ord("."): lambda *_: Ellipsis,
+        }
+
+    # -- low level ---------------------------------------------------------------------------
+
+    def fail(self, message: str, at: int | None = None) -> FormatProblem:
+        return FormatProblem(f"{message} at byte {self.pos if at is None else at}")
+
+    def take(self, size: int) -> bytes:
+        end = self.pos + size
+        if size < 0 or end > len(self.data):
+            raise self.fail(
+                f"truncated: {size} more bytes needed, {len(self.data) - self.pos} left"
+            )
+        chunk = self.data[self.pos : end]
+        self.pos = end
+        return chunk
+
+    def raw_int32(self) -> int:
+        return _INT32.unpack(self.take(4))[0]
+
+    def size(self, minimum_item_bytes: int = 1) -> int:
+        start = self.pos
+        count = self.raw_int32()
+        if count < 0 or count * minimum_item_bytes > len(self.data) - self.pos:
+            raise self.fail(f"impossible size {count}", start)
+        return count
+
+    # -- objects -----------------------------------------------------------------------------
+
+    def read(self, depth: int = 0, allow_code: bool = False) -> Any:
+        if depth > _MAX_DEPTH:
+            raise self.fail("nesting deeper than any profile")
+        start = self.pos
+        code = self.take(1)[0]
+        flag, kind = code & _FLAG_REF, code & ~_FLAG_REF
+        if kind == ord("c"):
+            if not allow_code:
+                raise self.fail(
+                    "a code object (pstats files hold none; refusing to decode it)", start
+                )
+            return self._code(depth, flag)
+        if kind == ord("0"):
+            raise self.fail("unexpected end-of-dict marker", start)
+        reader = self.readers.get(kind)
+        if reader is None:
+            raise self.fail(f"unknown marshal type code 0x{code:02x}", start)
+        if kind in (ord("("), ord(")"), ord("["), ord("<"), ord(">"), ord("{")):
+            return reader(depth, flag, allow_code)
+        value = reader(depth, flag, allow_code)
+        if flag:
+            self.refs.append(value)
+        if kind == ord("t") and not flag:
+            self.interned.append(value)  # Python 2 interned strings are referenced by 'R'
+        return value
+
+    def _int32(self, *_: object) -> int:
+        return self.raw_int32()
+
+    def _int64(self, *_: object) -> int:
+        return _INT64.unpack(self.take(8))[0]
+
+    def _long(self, *_: object) -> int:
+        start = self.pos
+        digits = self.raw_int32()
+        if abs(digits) > _MAX_INT_DIGITS:
+            raise self.fail(f"integer of {abs(digits)} digits", start)
+        chunk = self.take(2 * abs(digits))
+        value = 0
+        for index in range(abs(digits) - 1, -1, -1):
+            digit = chunk[2 * index] | chunk[2 * index + 1] << 8
+            if digit >= 1 << 15:
+                raise self.fail("bad integer digit", start)
+            value = value << 15 | digit
+        return -value if digits < 0 else value
+
+    def _binary_float(self, *_: object) -> float:
+        return _DOUBLE.unpack(self.take(8))[0]
+
+    def _float_text(self) -> float:
+        start = self.pos
+        text = self.take(self.take(1)[0])
+        try:
+            return float(text.decode("ascii"))
+        except (UnicodeDecodeError, ValueError):
+            raise self.fail("unreadable float", start) from None
+
+    def _text_float(self, *_: object) -> float:
+        return self._float_text()
+
+    def _binary_complex(self, *_: object) -> complex:
+        real, imag = struct.unpack("<dd", self.take(16))
+        return complex(real, imag)
+
+    def _text_complex(self, *_: object) -> complex:
+        return complex(self._float_text(), self._float_text())
+
+    def _decode(self, chunk: bytes) -> str:
+        return chunk.decode("utf-8", "surrogateescape")
+
+    def _text(self, *_: object) -> str:
+        return self._decode(self.take(self.size()))
+
+    def _short_text(self, *_: object) -> str:
+        return self._decode(self.take(self.take(1)[0]))
+
+    def _string_ref(self, *_: object) -> str:
+        start = self.pos
+        index = self.raw_int32()
+        if not 0 <= index < len(self.interned):
+            raise self.fail(f"string reference {index} out of range", start)
+        return self.interned[index]
+
+    def _ref(self, *_: object) -> Any:
+        start = self.pos
+        index = self.raw_int32()
+        if not 0 <= index < len(self.refs):
+            raise self.fail(f"object reference {index} out of range", start)
+        value = self.refs[index]
+        if value is _INCOMPLETE:
+            raise self.fail("reference to an object that contains itself", start)
+        return value
+
+    def _reserve(self, flag: int) -> int | None:
+        if not flag:
+            return None
+        self.refs.append(_INCOMPLETE)
+        return len(self.refs) - 1
+
+    def _items(self, count: int, depth: int, allow_code: bool) -> list[Any]:
+        items: list[Any] = []
+        for index in range(count):
+            # The profile module's key ('profile', 0, <code>) is the only home of a code object.
+            code_here = allow_code or (count == 3 and index == 2 and items == ["profile", 0])
+            items.append(self.read(depth + 1, code_here))
+        return items
+
+    def _sequence(self, count: int, depth: int, flag: int, allow_code: bool) -> Any:
+        slot = self._reserve(flag)
+        value = tuple(self._items(count, depth, allow_code))
+        if slot is not None:
+            self.refs[slot] = value
+        return value
+
+    def _tuple(self, depth: int, flag: int, allow_code: bool) -> tuple:
+        return self._sequence(self.size(), depth, flag, allow_code)
+
+    def _small_tuple(self, depth: int, flag: int, allow_code: bool) -> tuple:
+        return self._sequence(self.take(1)[0], depth, flag, allow_code)
+
+    def _list(self, depth: int, flag: int, allow_code: bool) -> tuple:
+        # Lists and sets only occur inside code objects; their contents are never used.
+        return self._sequence(self.size(), depth, flag, allow_code)
+
+    def _dict(self, depth: int, flag: int, allow_code: bool) -> dict:
+        slot = self._reserve(flag)
+        value: dict = {}
+        while True:
+            if self.pos >= len(self.data):
+                raise self.fail("truncated: dict without its end marker")
+            if self.data[self.pos] == ord("0"):
+                self.pos += 1
+                break
+            key_at = self.pos
+            key = self.read(depth + 1, allow_code)
+            try:
+                hash(key)
+            except TypeError:
+                raise self.fail("unhashable dict key", key_at) from None
+            value[key] = self.read(depth + 1, allow_code)
+        if slot is not None:
+            self.refs[slot] = value
+        return value
+
+    # -- the profile module's code object ----------------------------------------------------
+
+    def _code(self, depth: int, flag: int) -> str:
+        start = self.pos
+        slot = self._reserve(flag)
+        layouts = range(len(_CODE_LAYOUTS)) if self.code_layout is None else (self.code_layout,)
+        for layout in layouts:
+            saved = (self.pos, len(self.refs), len(self.interned))
+            try:
+                summary = self._code_fields(layout, depth)
+            except FormatProblem:
+                self.pos = saved[0]
+                del self.refs[saved[1] :]
+                del self.interned[saved[2] :]
+                continue
+            self.code_layout = layout
+            if slot is not None:
+                self.refs[slot] = summary
+            return summary
+        raise self.fail("a code object of no known layout", start - 1)
+
+    def _code_fields(self, layout: int, depth: int) -> str:
+        _, header_fields, fields = _CODE_LAYOUTS[layout]
+        self.take(4 * header_fields)
+        values: dict[str, list[Any]] = {"str": [], "line": []}
+        for field in fields:
+            if field == "line":
+                values["line"].append(self.raw_int32())
+                continue
+            value = self.read(depth + 1, allow_code=True)
+            if not isinstance(value, _FIELD_TYPES[field]):
+                raise self.fail("code object field of the wrong type")
+            values.setdefault(field, []).append(value)
+        filename, name = values["str"][0], values["str"][1]
+        return f"<code object {name} {filename}:{values['line'][0]}>"
+
+
+def decode(data: bytes) -> Any:
+    """Decode one marshalled object that must fill ``data`` exactly."""
+    decoder = _Decoder(data)
+    if not data:
+        raise FormatProblem("empty file")
+    value = decoder.read()
+    if decoder.pos != len(data):
+        raise decoder.fail(f"{len(data) - decoder.pos} bytes of trailing data")
+    return value

@@ -1,0 +1,1 @@
+"""Renderers: turn profiles and diffs into text for people (terminal) and files."""
