@@ -69,9 +69,21 @@ def _limit_child(data_size: int) -> None:
 
 
 def _loads(data: bytes) -> object:
-    if sys.version_info >= (3, 13):
-        return marshal.loads(data, allow_code=False)
-    return marshal.loads(data)
+    """``marshal.loads`` that also refuses bytes after the object, as the strict decoder does.
+
+    marshal ignores trailing bytes (so ``cat a.stats b.stats`` would read as ``a.stats``).  A
+    pstats file ends with the dict's end marker, and the object ends exactly at the last byte
+    when decoding all but that byte fails.
+    """
+    options = {"allow_code": False} if sys.version_info >= (3, 13) else {}
+    value = marshal.loads(data, **options)
+    if data[-1:] != b"0":
+        raise ValueError("does not end like a dict")
+    try:
+        marshal.loads(data[:-1], **options)
+    except (EOFError, ValueError, TypeError):
+        return value
+    raise ValueError("trailing data")
 
 
 def _child(data: bytes, write_fd: int) -> None:

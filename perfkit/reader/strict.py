@@ -26,6 +26,7 @@ _MAX_DEPTH = 64
 _MAX_INT_DIGITS = 1000  # 15-bit digits: far beyond any count or time a profile holds
 _INCOMPLETE = object()  # a reference slot whose container is still being read
 
+_PYTHON3_CODES = frozenset(b"aAzZ)r")
 _INT32 = struct.Struct("<i")
 _INT64 = struct.Struct("<q")
 _DOUBLE = struct.Struct("<d")
@@ -66,6 +67,9 @@ class _Decoder:
         self.refs: list[Any] = []
         self.interned: list[str] = []  # Python 2 string references ('R')
         self.code_layout: int | None = None
+        self.byte_strings = 0  # 's' items: text in Python 2 files, bytes in Python 3 files
+        self.python3 = False  # saw a feature only Python 3.4+ marshal writes
+        self.in_code = 0
         self.readers: dict[int, Callable[[int, int, bool], Any]] = {
             ord("i"): self._int32,
             ord("I"): self._int64,
@@ -80,7 +84,7 @@ class _Decoder:
             ord("A"): self._text,
             ord("z"): self._short_text,
             ord("Z"): self._short_text,
-            ord("s"): self._text,
+            ord("s"): self._byte_string,
             ord("R"): self._string_ref,
             ord("r"): self._ref,
             ord("("): self._tuple,
@@ -128,6 +132,8 @@ class _Decoder:
         start = self.pos
         code = self.take(1)[0]
         flag, kind = code & _FLAG_REF, code & ~_FLAG_REF
+        if flag or kind in _PYTHON3_CODES:
+            self.python3 = True
         if kind == ord("c"):
             if not allow_code:
                 raise self.fail(
@@ -194,6 +200,11 @@ class _Decoder:
 
     def _text(self, *_: object) -> str:
         return self._decode(self.take(self.size()))
+
+    def _byte_string(self, *_: object) -> str:
+        if not self.in_code:  # code objects hold byte strings in every version
+            self.byte_strings += 1
+        return self._text()
 
     def _short_text(self, *_: object) -> str:
         return self._decode(self.take(self.take(1)[0]))
@@ -274,6 +285,7 @@ class _Decoder:
         layouts = range(len(_CODE_LAYOUTS)) if self.code_layout is None else (self.code_layout,)
         for layout in layouts:
             saved = (self.pos, len(self.refs), len(self.interned))
+            self.in_code += 1
             try:
                 summary = self._code_fields(layout, depth)
             except FormatProblem:
@@ -281,6 +293,8 @@ class _Decoder:
                 del self.refs[saved[1] :]
                 del self.interned[saved[2] :]
                 continue
+            finally:
+                self.in_code -= 1
             self.code_layout = layout
             if slot is not None:
                 self.refs[slot] = summary
@@ -311,4 +325,6 @@ def decode(data: bytes) -> Any:
     value = decoder.read()
     if decoder.pos != len(data):
         raise decoder.fail(f"{len(data) - decoder.pos} bytes of trailing data")
+    if decoder.byte_strings and decoder.python3:
+        raise FormatProblem("holds byte strings where pstats files hold text")
     return value

@@ -1,0 +1,53 @@
+"""Fixtures for perfkit tests: real profiles made by running cProfile, and the real CLI."""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+PERFKIT = Path(sys.executable).with_name("perfkit")
+
+
+def profile_source(source: str, path: Path, filename: str = "program.py") -> Path:
+    """Run ``source`` (compiled as ``filename``) under cProfile and dump the stats to ``path``."""
+    code = compile(textwrap.dedent(source), filename, "exec")
+    profiler = cProfile.Profile()
+    namespace: dict = {"__name__": "__main__"}
+    profiler.runctx(code, namespace, namespace)
+    profiler.dump_stats(str(path))
+    return path
+
+
+@pytest.fixture
+def make_profile(tmp_path: Path) -> Callable[..., Path]:
+    """``make_profile(source, name=..., filename=...)`` -> the path of a real profile."""
+
+    def make(source: str, name: str = "run.stats", filename: str = "program.py") -> Path:
+        return profile_source(source, tmp_path / name, filename)
+
+    return make
+
+
+def run_cli(*args: str | os.PathLike, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    """Run the installed ``perfkit`` console script, as a user would."""
+    return subprocess.run(
+        [str(PERFKIT), *map(str, args)],
+        capture_output=True,
+        input=stdin,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "160"},
+    )
+
+
+@pytest.fixture(scope="session")
+def oracle() -> dict:
+    return json.loads((DATA / "oracle.json").read_text())
