@@ -284,7 +284,7 @@ class _Decoder:
         slot = self._reserve(flag)
         layouts = range(len(_CODE_LAYOUTS)) if self.code_layout is None else (self.code_layout,)
         for layout in layouts:
-            saved = (self.pos, len(self.refs), len(self.interned))
+            saved = (self.pos, len(self.refs), len(self.interned), self.python3)
             self.in_code += 1
             try:
                 summary = self._code_fields(layout, depth)
@@ -292,6 +292,7 @@ class _Decoder:
                 self.pos = saved[0]
                 del self.refs[saved[1] :]
                 del self.interned[saved[2] :]
+                self.python3 = saved[3]
                 continue
             finally:
                 self.in_code -= 1
