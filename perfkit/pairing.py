@@ -2,9 +2,9 @@
 
 Lines drift when code above a function is edited, so the line is only a tie-breaker:
 
-1. Within each (module, name) group, pairs are chosen greedily by smallest line distance.
-   A group with several candidates on either side where some pair is not an exact line match is
-   *ambiguous*: it is paired as well as the lines allow, and reported.
+1. Within each (module, name) group, functions pair in line order with the smallest total line
+   distance.  A group with several candidates on either side where some pair is not an exact
+   line match is *ambiguous*: it is paired as well as the lines allow, and reported.
 2. Functions still unpaired whose name is shared and whose modules end the same way (``pkg.mod``
    and ``app.pkg.mod``, as when one checkout could not be resolved to import names) are paired
    when exactly one candidate remains on each side.
@@ -30,24 +30,39 @@ class Pairing:
     ambiguous: pd.DataFrame
 
 
-def _greedy(base: pd.DataFrame, new: pd.DataFrame) -> tuple[list[tuple[int, int]], bool]:
-    """Nearest-line pairs within one group, and whether the group was ambiguous."""
-    candidates = sorted(
-        (abs(b_line - n_line), b_line, n_line, b_id, n_id)
-        for b_id, b_line in zip(base.index, base["line"], strict=True)
-        for n_id, n_line in zip(new.index, new["line"], strict=True)
-    )
-    used_base: set[int] = set()
-    used_new: set[int] = set()
+def _aligned(base: pd.DataFrame, new: pd.DataFrame) -> tuple[list[tuple[int, int]], bool]:
+    """Pairs within one (module, name) group, and whether the group was ambiguous.
+
+    Edits move code but rarely reorder it, so the pairing keeps line order: of all
+    order-preserving pairings of ``min(len(base), len(new))`` functions, the one with the
+    smallest total line distance (a small dynamic programme; groups are tiny).
+    """
+    left = sorted(zip(base["line"].tolist(), base.index.tolist(), strict=True))
+    right = sorted(zip(new["line"].tolist(), new.index.tolist(), strict=True))
+    swapped = len(left) > len(right)
+    if swapped:
+        left, right = right, left
+    rows, cols = len(left), len(right)
+    cost = [[float("inf")] * (cols + 1) for _ in range(rows + 1)]
+    cost[0] = [0.0] * (cols + 1)
+    for i in range(1, rows + 1):
+        for j in range(i, cols + 1):
+            cost[i][j] = min(
+                cost[i][j - 1],
+                cost[i - 1][j - 1] + abs(left[i - 1][0] - right[j - 1][0]),
+            )
     chosen: list[tuple[int, int]] = []
-    inexact = False
-    for distance, _, _, b_id, n_id in candidates:
-        if b_id in used_base or n_id in used_new:
+    i, j = rows, cols
+    while i > 0:
+        if j > i and cost[i][j] == cost[i][j - 1]:
+            j -= 1
             continue
-        used_base.add(b_id)
-        used_new.add(n_id)
-        chosen.append((b_id, n_id))
-        inexact |= distance != 0
+        chosen.append((left[i - 1][1], right[j - 1][1]))
+        i, j = i - 1, j - 1
+    chosen.reverse()
+    if swapped:
+        chosen = [(b, n) for n, b in chosen]
+    inexact = cost[rows][cols] != 0
     return chosen, inexact
 
 
@@ -75,7 +90,7 @@ def pair_functions(base: pd.DataFrame, new: pd.DataFrame) -> Pairing:
     for module, name in group_keys.itertuples(index=False):
         b = base[(base["module"] == module) & (base["name"] == name)]
         n = new[(new["module"] == module) & (new["name"] == name)]
-        chosen, inexact = _greedy(b, n)
+        chosen, inexact = _aligned(b, n)
         pairs += chosen
         if inexact or (len(b) != len(n) and len(b) and len(n)):
             ambiguous.append(

@@ -16,7 +16,7 @@ from perfkit.reader import isolated, strict
 from perfkit.reader.problem import FormatProblem
 from perfkit.reader.raw import RawStats, decode, encode
 from perfkit.reader.shape import flatten
-from perfkit.reader.source import read_bytes
+from perfkit.reader.source import decompress, read_bytes
 
 __all__ = ["RawStats", "decode_stats", "read_stats"]
 
@@ -42,7 +42,11 @@ def decode_stats(data: bytes, *, isolate: bool | None = None) -> RawStats:
 def read_stats(path: str | Path) -> RawStats:
     """Read and validate the pstats file at ``path`` (plain or gzip-compressed)."""
     try:
-        return decode_stats(read_bytes(Path(path)))
+        data = read_bytes(Path(path))
+    except FormatProblem as problem:
+        raise ProfileFormatError(path, str(problem)) from None
+    try:
+        return decode_stats(decompress(data))
     except FormatProblem as problem:
         raise ProfileFormatError(path, f"not a readable pstats profile: {problem}") from None
     except RecursionError:

@@ -1,4 +1,4 @@
-"""Read a profile's bytes from disk: regular files only, gzip detected by its magic number."""
+"""Read a profile's bytes from disk (regular files only); undo gzip, found by its magic number."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 
 def read_bytes(path: Path, limit: int = MAX_PROFILE_BYTES) -> bytes:
-    """The profile's (decompressed) bytes; ``FormatProblem`` for anything that is not a file."""
+    """The file's bytes; ``FormatProblem`` for anything that is not a readable regular file."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -35,13 +35,13 @@ def read_bytes(path: Path, limit: int = MAX_PROFILE_BYTES) -> bytes:
         raise FormatProblem(f"cannot read it ({exc.strerror or exc})") from None
     if len(data) > limit:
         raise FormatProblem(f"is more than the {limit}-byte limit")
-    if data.startswith(_GZIP_MAGIC):
-        return _gunzip(data, limit)
     return data
 
 
-def _gunzip(data: bytes, limit: int) -> bytes:
-    """Decompress every gzip member, refusing output beyond ``limit`` (a gzip bomb)."""
+def decompress(data: bytes, limit: int = MAX_PROFILE_BYTES) -> bytes:
+    """``data`` itself, or its gzip content, refusing output beyond ``limit`` (a gzip bomb)."""
+    if not data.startswith(_GZIP_MAGIC):
+        return data
     out: list[bytes] = []
     size = 0
     rest = data

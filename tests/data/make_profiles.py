@@ -33,7 +33,9 @@ def interpreters(root: Path) -> list[Path]:
 def version_of(python: Path) -> str:
     out = subprocess.run(
         [str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return out.stdout.strip()
 
@@ -52,20 +54,27 @@ def main() -> None:
             name = f"profiles/cpython-{version}-{profiler.lower()}.stats"
             subprocess.run(
                 [str(python), "-m", profiler, "-o", name, "workload.py"],
-                cwd=HERE, check=True, stdout=subprocess.DEVNULL,
+                cwd=HERE,
+                check=True,
+                stdout=subprocess.DEVNULL,
             )
             written.append(name)
         result = subprocess.run(
             [str(python), "generate_profiles_py2.py", *written],
-            cwd=HERE, check=True, capture_output=True, text=True,
+            cwd=HERE,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         oracle.update(json.loads(result.stdout))
         print(f"{version}: {', '.join(written)}")
     source = out_dir / "cpython-3.11-cprofile.stats"
     if source.exists():
-        with open(out_dir / "cpython-3.11-cprofile.stats.gz", "wb") as raw:
-            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as packed:
-                packed.write(source.read_bytes())
+        with (
+            open(out_dir / "cpython-3.11-cprofile.stats.gz", "wb") as raw,
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as packed,
+        ):
+            packed.write(source.read_bytes())
         oracle["profiles/cpython-3.11-cprofile.stats.gz"] = oracle[
             "profiles/cpython-3.11-cprofile.stats"
         ]

@@ -4,11 +4,12 @@ It must run unchanged on Python 2.7 and 3.6+: recursion (ncalls/primitive), buil
 a generator, a comprehension and a caught exception give every shape pstats records.
 """
 
+
 def fib(n):
     return n if n < 2 else fib(n - 1) + fib(n - 2)
 
 
-class Counter(object):
+class Counter:
     def __init__(self):
         self.seen = {}
 

@@ -1,0 +1,139 @@
+"""Profile tables built from profiles produced by really running cProfile."""
+
+from __future__ import annotations
+
+import json
+import marshal
+import pstats
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import perfkit
+from perfkit.model import EDGE_COLUMNS, FUNCTION_COLUMNS
+from perfkit.normalise import module_names
+
+RECURSIVE = """
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+def main():
+    total = sum(fib(i) for i in range(12))
+    return sorted([total, len("abc")])
+
+main()
+"""
+
+
+def test_columns_types_and_pstats_equality(make_profile) -> None:
+    path = make_profile(RECURSIVE)
+    profile = perfkit.load(path)
+    stats = pstats.Stats(str(path))
+    assert tuple(profile.functions.columns) == FUNCTION_COLUMNS
+    assert tuple(profile.edges.columns) == EDGE_COLUMNS
+    f = profile.functions
+    assert f["pcalls"].dtype == np.int64 and f["ncalls"].dtype == np.int64
+    assert f["tottime"].dtype == np.float64 and f["line"].dtype == np.int64
+    assert f["builtin"].dtype == bool
+    assert profile.totals == {
+        "functions": len(stats.stats),
+        "total_calls": stats.total_calls,
+        "primitive_calls": stats.prim_calls,
+        "total_time": stats.total_tt,
+    }
+    fib = f[f["name"] == "fib"].iloc[0]
+    cc, nc, tt, ct, callers = stats.stats[("program.py", 2, "fib")]
+    assert (fib.pcalls, fib.ncalls, fib.tottime, fib.cumtime) == (cc, nc, tt, ct)
+    assert fib.ncalls > fib.pcalls  # recursion
+    assert fib.tottime_per_call == tt / nc and fib.cumtime_per_call == ct / cc
+    assert fib.label == "program:2(fib)" and fib.module == "program"
+    edges = profile.edges[profile.edges["callee_label"] == "program:2(fib)"]
+    assert sorted(edges["ncalls"].tolist()) == sorted(value[0] for value in callers.values())
+    assert not profile.sampled
+
+
+def test_builtins_stay_recognisable(make_profile) -> None:
+    profile = perfkit.load(make_profile(RECURSIVE))
+    row = profile.functions[profile.functions["name"] == "<built-in method builtins.sorted>"]
+    assert row["builtin"].all() and row["module"].tolist() == ["~"]
+    assert row["function"].tolist() == ["sorted"]
+    assert row["label"].tolist() == ["{built-in method builtins.sorted}"]
+
+
+def test_sampled_profiles_are_flagged(make_profile, tmp_path: Path) -> None:
+    # Sampling profilers (pyinstrument's pstats renderer, 3.15's profiling.sampling) write -1
+    # for both call counts: rewrite a real profile that way.
+    stats = marshal.loads(make_profile(RECURSIVE).read_bytes())
+    sampled = {
+        key: (-1, -1, tt, ct, {caller: (-1, -1, *edge[2:]) for caller, edge in callers.items()})
+        for key, (_, _, tt, ct, callers) in stats.items()
+    }
+    path = tmp_path / "sampled.stats"
+    path.write_bytes(marshal.dumps(sampled))
+    profile = perfkit.load(path)
+    assert profile.sampled
+    assert profile.functions["tottime_per_call"].isna().all()
+
+
+def test_sidecar_is_read_and_a_broken_one_only_warns(make_profile) -> None:
+    path = make_profile(RECURSIVE, name="run.stats")
+    assert perfkit.load(path).metadata is None
+    sidecar = {"schema": "perfkit.run/1", "python": {"version": "3.11.7"}, "extra": [1]}
+    path.with_suffix(".json").write_text(json.dumps(sidecar))
+    assert perfkit.load(path).metadata == sidecar
+    path.with_suffix(".json").write_text("{not json")
+    profile = perfkit.load(path)
+    assert profile.metadata is None
+    assert len(profile.warnings) == 1 and "unreadable sidecar" in profile.warnings[0]
+
+
+def test_gzip_profile_and_its_sidecar(make_profile, tmp_path: Path) -> None:
+    import gzip
+
+    plain = make_profile(RECURSIVE)
+    packed = tmp_path / "packed.stats.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    (tmp_path / "packed.json").write_text(json.dumps({"schema": "perfkit.run/1"}))
+    profile = perfkit.load(packed)
+    assert profile.totals == perfkit.load(plain).totals
+    assert profile.metadata == {"schema": "perfkit.run/1"}
+
+
+@pytest.mark.parametrize(
+    ("file", "module"),
+    [
+        ("/home/a/.venv/lib/python3.11/site-packages/httpx/_client.py", "httpx._client"),
+        ("/opt/venvs/x/lib64/python3.12/site-packages/httpx/_client.py", "httpx._client"),
+        ("/usr/lib/python3/dist-packages/yaml/__init__.py", "yaml"),
+        ("/root/.pyenv/versions/3.11.7/lib/python3.11/json/decoder.py", "json.decoder"),
+        ("/usr/lib/python3.13t/socket.py", "socket"),
+        ("C:\\Python311\\Lib\\json\\decoder.py", "json.decoder"),
+        ("C:\\app\\.venv\\Lib\\site-packages\\httpx\\_client.py", "httpx._client"),
+        ("<frozen importlib._bootstrap>", "importlib._bootstrap"),
+        ("<string>", "<string>"),
+        ("~", "~"),
+        ("", "~"),
+    ],
+)
+def test_library_paths_normalise_the_same_everywhere(file: str, module: str) -> None:
+    assert module_names([file])[file] == module
+
+
+def test_workspace_files_get_their_import_name(tmp_path: Path, monkeypatch) -> None:
+    package = tmp_path / "checkout" / "app" / "engine"
+    package.mkdir(parents=True)
+    (package.parent / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "wrapper.py").write_text("")
+    local = str(package / "wrapper.py")
+    # The same file as a CI workspace saw it: resolved through the current directory.
+    ci = "/var/lib/jenkins/workspace/job-7/app/engine/wrapper.py"
+    monkeypatch.chdir(tmp_path / "checkout")
+    modules = module_names([local, ci])
+    assert modules[local] == modules[ci] == "app.engine.wrapper"
+
+
+def test_unresolvable_workspaces_lose_their_common_prefix() -> None:
+    files = ["/build/one/src/app/a.py", "/build/one/src/app/sub/b.py"]
+    assert module_names(files) == {files[0]: "a", files[1]: "sub.b"}
