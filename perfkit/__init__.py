@@ -10,7 +10,7 @@ diff.functions.sort_values("cumtime_delta")
 from perfkit.diff import Diff, compare
 from perfkit.errors import ConfigError, PerfkitError, ProfileFormatError
 from perfkit.match import NoMatchError, Selector, SelectorError, parse_selector
-from perfkit.model import Profile, load
+from perfkit.model import Profile, load, load_many
 
 __version__ = "0.1.0"
 
@@ -26,5 +26,6 @@ __all__ = [
     "__version__",
     "compare",
     "load",
+    "load_many",
     "parse_selector",
 ]

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 BUILTIN_MODULE = "~"
 _BUILTIN_FILES = frozenset({"~", ""})
@@ -65,31 +64,29 @@ def _dotted(relative: str) -> str:
     return relative.replace("/", ".")
 
 
-def _package_module(path: Path) -> str | None:
+def _package_module(path: str) -> str | None:
     """The import name of an existing source file, or None."""
-    try:
-        if not path.is_file():
-            return None
-    except OSError:
+    if not os.path.isfile(path):
         return None
-    parts = [path.name]
-    folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        parts.append(folder.name)
-        folder = folder.parent
+    folder, name = os.path.split(os.path.abspath(path))
+    parts = [name]
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        folder, package = os.path.split(folder)
+        if not package:
+            break
+        parts.append(package)
     return _dotted("/".join(reversed(parts)))
 
 
 def _local_module(path: str) -> str | None:
     """Rule 5: the file itself, or its trailing components below the current directory."""
-    found = _package_module(Path(path))
+    found = _package_module(path)
     if found is not None:
         return found
     parts = path.split("/")
     for start in range(1, len(parts) - 1):
-        candidate = Path(*parts[start:])
-        if parts[start] and not candidate.is_absolute():
-            found = _package_module(candidate)
+        if parts[start]:
+            found = _package_module("/".join(parts[start:]))
             if found is not None:
                 return found
     return None

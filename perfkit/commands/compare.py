@@ -9,7 +9,7 @@ from perfkit.commands.common import HelpFormatter, positive_int, warn
 from perfkit.diff import compare, selection_totals, top_changes
 from perfkit.errors import PerfkitError
 from perfkit.match import parse_selector
-from perfkit.model import Profile, load
+from perfkit.model import Profile, load_many
 from perfkit.render.terminal import (
     changes_table,
     console,
@@ -79,7 +79,7 @@ def _mismatch_notes(base: Profile, new: Profile) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     selectors = [parse_selector(text) for text in args.match]
-    base, new = load(args.base), load(args.new)
+    base, new = load_many([args.base, args.new])
     warn(base.warnings + new.warnings)
     diff = compare(base, new)
     selections = []

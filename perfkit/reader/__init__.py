@@ -9,7 +9,9 @@ can be read safely and otherwise names the problem.  Every problem becomes one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from perfkit.errors import ProfileFormatError
 from perfkit.reader import isolated, strict
@@ -18,7 +20,9 @@ from perfkit.reader.raw import RawStats, decode, encode
 from perfkit.reader.shape import flatten
 from perfkit.reader.source import decompress, read_bytes
 
-__all__ = ["RawStats", "decode_stats", "read_stats"]
+T = TypeVar("T")
+
+__all__ = ["RawStats", "decode_stats", "read_many", "read_stats"]
 
 
 def decode_stats(data: bytes, *, isolate: bool | None = None) -> RawStats:
@@ -26,32 +30,61 @@ def decode_stats(data: bytes, *, isolate: bool | None = None) -> RawStats:
 
     ``isolate`` forces (True) or skips (False) the fast path; by default it runs where available.
     """
-    if not data:
-        raise FormatProblem("empty file")
+    fast = _fast([data], isolate)
+    return _finish(data, fast[0])
+
+
+def _fast(datas: list[bytes], isolate: bool | None) -> list[RawStats | None]:
     if isolate is None:
         isolate = isolated.available()
-    if isolate:
-        raw = isolated.decode_isolated(data)
-        if raw is not None:
-            return raw
+    usable = [data for data in datas if data]
+    if not isolate or not usable:
+        return [None] * len(datas)
+    decoded = iter(isolated.decode_isolated_many(usable))
+    return [next(decoded) if data else None for data in datas]
+
+
+def _finish(data: bytes, fast: RawStats | None) -> RawStats:
+    """The fast path's result, or the strict decoder's verdict on ``data``."""
+    if fast is not None:
+        return fast
+    if not data:
+        raise FormatProblem("empty file")
     raw = flatten(strict.decode(data), max_edges=len(data) // 8 + 16)
     raw.decoder = "strict"
     return decode(encode(raw))
 
 
-def read_stats(path: str | Path) -> RawStats:
-    """Read and validate the pstats file at ``path`` (plain or gzip-compressed)."""
+def _decode_errors(path: str | Path, action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except FormatProblem as exc:
+        problem = str(exc)
+    except RecursionError:
+        problem = "nested too deeply"
+    except MemoryError:
+        problem = "too large to decode"
+    raise ProfileFormatError(path, f"not a readable pstats profile: {problem}")
+
+
+def _file_bytes(path: str | Path) -> bytes:
     try:
         data = read_bytes(Path(path))
     except FormatProblem as problem:
         raise ProfileFormatError(path, str(problem)) from None
-    try:
-        return decode_stats(decompress(data))
-    except FormatProblem as problem:
-        raise ProfileFormatError(path, f"not a readable pstats profile: {problem}") from None
-    except RecursionError:
-        raise ProfileFormatError(path, "not a readable pstats profile: nested too deeply") from None
-    except MemoryError:
-        raise ProfileFormatError(
-            path, "not a readable pstats profile: too large to decode"
-        ) from None
+    return _decode_errors(path, lambda: decompress(data))
+
+
+def read_stats(path: str | Path) -> RawStats:
+    """Read and validate the pstats file at ``path`` (plain or gzip-compressed)."""
+    return read_many([path])[0]
+
+
+def read_many(paths: list[str | Path]) -> list[RawStats]:
+    """``read_stats`` for several files, decoded side by side; the first bad file raises."""
+    datas = [_file_bytes(path) for path in paths]
+    fast = _fast(datas, None)
+    return [
+        _decode_errors(path, lambda data=data, raw=raw: _finish(data, raw))
+        for path, data, raw in zip(paths, datas, fast, strict=True)
+    ]

@@ -103,8 +103,8 @@ def _child(data: bytes, write_fd: int) -> None:
         os._exit(status)
 
 
-def decode_isolated(data: bytes, timeout: float = 120.0) -> RawStats | None:
-    """Decode ``data`` in a limited child; ``None`` when the child could not produce columns."""
+def _spawn(data: bytes) -> tuple[int, int]:
+    """Fork a child decoding ``data``; returns (pid, read end of its pipe)."""
     read_fd, write_fd = os.pipe()
     with warnings.catch_warnings():
         # Python 3.12+ warns about forking a multi-threaded process; the child only runs
@@ -115,27 +115,60 @@ def decode_isolated(data: bytes, timeout: float = 120.0) -> RawStats | None:
         os.close(read_fd)
         _child(data, write_fd)
     os.close(write_fd)
-    chunks: list[bytes] = []
+    return pid, read_fd
+
+
+def decode_isolated_many(datas: list[bytes], timeout: float = 120.0) -> list[RawStats | None]:
+    """Decode each of ``datas`` in its own limited child, the children running side by side.
+
+    An entry is ``None`` when its child could not produce columns.  Children never outnumber
+    the CPUs; each one's output is read as it comes so that none blocks on a full pipe.
+    """
+    results: list[RawStats | None] = []
+    width = max(1, os.cpu_count() or 1)
+    for start in range(0, len(datas), width):
+        results += _decode_batch(datas[start : start + width], timeout)
+    return results
+
+
+def _decode_batch(datas: list[bytes], timeout: float) -> list[RawStats | None]:
+    children: dict[int, tuple[int, list[bytes]]] = {}  # read fd -> (pid, chunks)
+    order: list[int] = []
+    done: set[int] = set()
     deadline = time.monotonic() + timeout
-    complete = False
     try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([read_fd], [], [], deadline - time.monotonic())
-            if ready:
-                chunk = os.read(read_fd, 1 << 20)
-                if not chunk:
-                    complete = True
-                    break
-                chunks.append(chunk)
+        for data in datas:
+            pid, read_fd = _spawn(data)
+            children[read_fd] = (pid, [])
+            order.append(read_fd)
+        while len(done) < len(children) and time.monotonic() < deadline:
+            waiting = [fd for fd in children if fd not in done]
+            ready, _, _ = select.select(waiting, [], [], deadline - time.monotonic())
+            for fd in ready:
+                chunk = os.read(fd, 1 << 20)
+                if chunk:
+                    children[fd][1].append(chunk)
+                else:
+                    done.add(fd)
     finally:
-        os.close(read_fd)
-        if not complete:  # deadline passed, or this process was interrupted
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-    if not complete or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-        return None
-    try:
-        return decode(b"".join(chunks))
-    except FormatProblem:
-        return None
+        statuses = {}
+        for fd, (pid, _) in children.items():
+            os.close(fd)
+            if fd not in done:  # deadline passed, or this process was interrupted
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            statuses[fd] = os.waitpid(pid, 0)[1]
+    results: list[RawStats | None] = []
+    for fd in order:
+        status = statuses[fd]
+        raw = None
+        if fd in done and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+            with contextlib.suppress(FormatProblem):
+                raw = decode(b"".join(children[fd][1]))
+        results.append(raw)
+    return results
+
+
+def decode_isolated(data: bytes, timeout: float = 120.0) -> RawStats | None:
+    """Decode ``data`` in a limited child; ``None`` when the child could not produce columns."""
+    return decode_isolated_many([data], timeout)[0]
