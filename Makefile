@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo bench lint clean
+.PHONY: test demo examples bench lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,20 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
+
+# Until the autotag engine exists, the demo runs perfkit on a committed before/after pair of
+# profiles of a real program (profiles/examples/lazy_tags.py, eager vs lazy detail loading).
+EXAMPLES := profiles/examples
+
+demo: $(STAMP)
+	$(VENV)/bin/perfkit show $(EXAMPLES)/eager.stats --limit 12
+	$(VENV)/bin/perfkit compare $(EXAMPLES)/eager.stats $(EXAMPLES)/lazy.stats \
+		--match get_asset_info --match recv --limit 8 --json reports/example-diff.json
+
+# Re-profile the example program (the committed pair was made this way).
+examples: $(STAMP)
+	$(PY) -m cProfile -o $(EXAMPLES)/eager.stats $(EXAMPLES)/lazy_tags.py --mode eager
+	$(PY) -m cProfile -o $(EXAMPLES)/lazy.stats $(EXAMPLES)/lazy_tags.py --mode lazy
 
 bench: $(STAMP)
 	$(PY) -m pytest benchmarks --benchmark-only --benchmark-columns=min,median,mean,rounds

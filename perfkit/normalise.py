@@ -31,6 +31,7 @@ _LIBRARY_ROOT = re.compile(
     r"|^(?:.*/)?Lib/"
 )
 _SOURCE_SUFFIX = re.compile(r"\.(?:py|pyw|pyx|pyi)$|\.(?:cpython|pypy)[^/]*\.so$|\.so$|\.pyd$")
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _BUILTIN_NAME = re.compile(
     r"^<(?:built-in method (?:(?P<qualifier>[\w.]+)\.)?(?P<function>\w+)"
     r"|method '(?P<method>[^']+)' of '(?P<owner>[^']+)' objects)>$"
@@ -50,8 +51,15 @@ def bare_name(name: str) -> str:
     return found["function"] or found["method"]
 
 
+def without_address(name: str) -> str:
+    """``<built-in method __new__ of type object>`` for ``... of type object at 0x7f3a...>``:
+    the address differs in every run, so it is dropped for labels and pairing."""
+    return _ADDRESS.sub("", name) if " at 0x" in name else name
+
+
 def builtin_label(name: str) -> str:
-    """How pstats prints a built-in: angle brackets become braces."""
+    """How pstats prints a built-in (angle brackets become braces), without addresses."""
+    name = without_address(name)
     if name.startswith("<") and name.endswith(">"):
         return "{" + name[1:-1] + "}"
     return "{" + name + "}"

@@ -11,6 +11,9 @@ Lines drift when code above a function is edited, so the line is only a tie-brea
 3. Built-ins still unpaired are paired by their bare name (``sorted`` as the ``profile`` module
    writes it, ``<built-in method builtins.sorted>`` as cProfile does) when it is unique on both
    sides.
+
+Built-in names are compared without the memory addresses some carry
+(``<built-in method __new__ of type object at 0x7f...>``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from perfkit.normalise import without_address
+
 
 @dataclass(frozen=True)
 class Pairing:
@@ -28,6 +33,17 @@ class Pairing:
 
     pairs: pd.DataFrame
     ambiguous: pd.DataFrame
+
+
+def _stable_names(functions: pd.DataFrame) -> pd.DataFrame:
+    """Built-in names without the memory addresses some of them carry (see normalise)."""
+    builtin = functions["builtin"].to_numpy(bool)
+    names = functions["name"]
+    if not names[builtin].str.contains(" at 0x", regex=False).any():
+        return functions
+    stable = names.astype(object).copy()
+    stable[builtin] = [without_address(name) for name in names[builtin]]
+    return functions.assign(name=stable)
 
 
 def _aligned(base: pd.DataFrame, new: pd.DataFrame) -> tuple[list[tuple[int, int]], bool]:
@@ -73,6 +89,7 @@ def _suffix_related(first: str, second: str) -> bool:
 def pair_functions(base: pd.DataFrame, new: pd.DataFrame) -> Pairing:
     """Pair the rows of two ``Profile.functions`` tables."""
     keys = ["module", "name"]
+    base, new = _stable_names(base), _stable_names(new)
     base_keys = base[keys].reset_index()
     new_keys = new[keys].reset_index()
     base_counts = base_keys.groupby(keys, sort=False)["id"].transform("size")

@@ -18,6 +18,7 @@ from perfkit.reader import isolated, strict
 from perfkit.reader.problem import FormatProblem
 from perfkit.reader.raw import RawStats, decode, encode
 from perfkit.reader.shape import flatten
+from perfkit.reader.sniff import not_a_profile
 from perfkit.reader.source import decompress, read_bytes
 
 T = TypeVar("T")
@@ -50,6 +51,9 @@ def _finish(data: bytes, fast: RawStats | None) -> RawStats:
         return fast
     if not data:
         raise FormatProblem("empty file")
+    kind = not_a_profile(data)
+    if kind is not None:
+        raise FormatProblem(f"{kind}, not the marshalled dict a pstats file holds")
     raw = flatten(strict.decode(data), max_edges=len(data) // 8 + 16)
     raw.decoder = "strict"
     return decode(encode(raw))

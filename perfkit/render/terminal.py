@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pandas as pd
@@ -17,7 +18,7 @@ from perfkit.render.units import calls, count, ratio, seconds, share
 def console(stream: Any = None) -> Console:
     """A console that keeps long labels readable when output goes to a pipe or a file."""
     out = Console(file=stream, highlight=False, soft_wrap=False)
-    if not out.is_terminal:
+    if not out.is_terminal and "COLUMNS" not in os.environ:
         out.width = max(out.width, 160)
     return out
 
@@ -109,21 +110,29 @@ def totals_table(diff: Diff) -> Table:
 def _calls_change(row: Any) -> str:
     before = calls(row.ncalls_base, row.pcalls_base)
     after = calls(row.ncalls_new, row.pcalls_new)
-    return after if row.status == "added" else f"{before} → {after}"
+    if row.status == "added":
+        return after
+    return before if row.status == "removed" else f"{before} → {after}"
+
+
+def _seconds_change(row: Any, metric: str) -> str:
+    before, after = getattr(row, f"{metric}_base"), getattr(row, f"{metric}_new")
+    if row.status == "added":
+        return seconds(after)
+    return seconds(before) if row.status == "removed" else f"{seconds(before)} → {seconds(after)}"
 
 
 def changes_table(rows: pd.DataFrame, title: str) -> Table:
-    """Top changes: status, calls before -> after, cumtime and tottime before / after / delta."""
+    """Changed functions: calls and cumtime before -> after, and the deltas."""
     table = Table(title=title, title_justify="left")
-    for header in ("status", "calls", "cumtime base", "cumtime new", "Δ cumtime", "Δ tottime"):
+    for header in ("status", "calls", "cumtime", "Δ cumtime", "Δ tottime"):
         table.add_column(header, justify="right", no_wrap=True)
     table.add_column("function", overflow="fold")
     for row in rows.itertuples(index=False):
         table.add_row(
             row.status,
             _calls_change(row),
-            seconds(row.cumtime_base) if row.status != "added" else "-",
-            seconds(row.cumtime_new) if row.status != "removed" else "-",
+            _seconds_change(row, "cumtime"),
             seconds(row.cumtime_delta, signed=True),
             seconds(row.tottime_delta, signed=True),
             row.label,
@@ -133,31 +142,18 @@ def changes_table(rows: pd.DataFrame, title: str) -> Table:
 
 def selections_table(selections: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> Table:
     """For each ``--match`` selector: matched functions, calls and time in both runs."""
-    table = Table(title="Selected functions", title_justify="left")
-    for header in (
-        "selector",
-        "functions",
-        "calls base",
-        "calls new",
-        "Δ calls",
-        "cumtime base",
-        "cumtime new",
-        "Δ cumtime",
-        "tottime base",
-        "tottime new",
-    ):
-        table.add_column(header, justify="left" if header == "selector" else "right")
+    table = Table(title="Selected functions (base → new)", title_justify="left")
+    table.add_column("selector", overflow="fold")
+    for header in ("functions", "calls", "Δ calls", "cumtime", "Δ cumtime", "tottime"):
+        table.add_column(header, justify="right", no_wrap=True)
     for text, base, new in selections:
         table.add_row(
             text,
             f"{base['functions']} → {new['functions']}",
-            count(base["ncalls"]),
-            count(new["ncalls"]),
+            f"{count(base['ncalls'])} → {count(new['ncalls'])}",
             count(new["ncalls"] - base["ncalls"], signed=True),
-            seconds(base["cumtime"]),
-            seconds(new["cumtime"]),
+            f"{seconds(base['cumtime'])} → {seconds(new['cumtime'])}",
             seconds(new["cumtime"] - base["cumtime"], signed=True),
-            seconds(base["tottime"]),
-            seconds(new["tottime"]),
+            f"{seconds(base['tottime'])} → {seconds(new['tottime'])}",
         )
     return table
