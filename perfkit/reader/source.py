@@ -10,7 +10,7 @@ from pathlib import Path
 from perfkit.reader.problem import FormatProblem
 
 #: Far above any real profile (100,000 functions take about 13 MB).
-MAX_PROFILE_BYTES = 1 << 30
+MAX_PROFILE_BYTES = 512 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 
 

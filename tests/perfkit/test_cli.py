@@ -134,3 +134,15 @@ def test_closed_pipe_ends_quietly() -> None:
     assert pipeline.returncode == 0
     assert b"Traceback" not in pipeline.stderr and b"Error" not in pipeline.stderr
     assert len(pipeline.stdout.splitlines()) == 1
+
+
+def test_interrupt_ends_without_traceback(monkeypatch, capsys) -> None:
+    from perfkit import cli
+    from perfkit.commands import show
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(show, "run", interrupted)
+    assert cli.main(["show", "x.stats"]) == 130
+    assert capsys.readouterr().err == "perfkit: interrupted\n"
