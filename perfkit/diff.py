@@ -1,7 +1,8 @@
 """``compare(base, new) -> Diff``: per-function and per-edge differences between two profiles.
 
 For every function (paired by ``perfkit.pairing``) and every caller -> callee edge the diff holds,
-for each metric, the value before (``_base``), after (``_new``), the difference (``_delta`` =
+for each metric (call counts, times, per-call times, shares of the profile's total time), the
+value before (``_base``), after (``_new``), the difference (``_delta`` =
 new - base) and the ratio (``_ratio`` = new / base; NaN when base is 0).  A function missing on
 one side counts as 0 calls and 0 seconds there (its per-call times are NaN).
 
@@ -28,7 +29,7 @@ from perfkit.pairing import pair_functions
 SCHEMA = "perfkit.diff/1"
 COUNT_METRICS = ("pcalls", "ncalls")
 TIME_METRICS = ("tottime", "cumtime")
-FUNCTION_METRICS = (
+METRICS = (
     *COUNT_METRICS,
     *TIME_METRICS,
     "tottime_per_call",
@@ -36,7 +37,6 @@ FUNCTION_METRICS = (
     "tottime_share",
     "cumtime_share",
 )
-EDGE_METRICS = (*COUNT_METRICS, *TIME_METRICS)
 STATUSES = ("added", "removed", "changed", "unchanged")
 
 
@@ -51,12 +51,33 @@ def _side(table: pd.DataFrame, ids: np.ndarray, columns: list[str]) -> pd.DataFr
     return table[columns].reindex(ids).reset_index(drop=True)
 
 
+def _derived(side: pd.DataFrame, total_time: float) -> pd.DataFrame:
+    """Add per-call times (pstats' definitions) and shares of the profile's total time."""
+    ncalls = side["ncalls"].to_numpy(np.float64, na_value=np.nan)
+    pcalls = side["pcalls"].to_numpy(np.float64, na_value=np.nan)
+    tottime = side["tottime"].to_numpy(np.float64, na_value=np.nan)
+    cumtime = side["cumtime"].to_numpy(np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        side["tottime_per_call"] = np.where(ncalls > 0, tottime / ncalls, np.nan)
+        side["cumtime_per_call"] = np.where(pcalls > 0, cumtime / pcalls, np.nan)
+    for metric, values in (("tottime", tottime), ("cumtime", cumtime)):
+        side[f"{metric}_share"] = values / total_time if total_time else np.nan
+    return side
+
+
 def _metric_columns(
-    out: dict[str, Any], base: pd.DataFrame, new: pd.DataFrame, metric: str, fill: bool
+    out: dict[str, Any],
+    base: pd.DataFrame,
+    new: pd.DataFrame,
+    metric: str,
+    missing: tuple[np.ndarray, np.ndarray],
 ) -> None:
-    b, n = base[metric], new[metric]
-    if fill:  # a missing side means "not called": 0 calls, 0 seconds
-        b, n = b.fillna(0), n.fillna(0)
+    """``<metric>_base/_new/_delta/_ratio``.  A missing side means "not called": 0 calls and
+    0 seconds, but per-call times stay NaN; values unknown in a file (NaN) stay unknown."""
+    b, n = base[metric].copy(), new[metric].copy()
+    if not metric.endswith("_per_call"):
+        b[missing[0]] = 0
+        n[missing[1]] = 0
         if metric in COUNT_METRICS and b.dtype != "Int64":
             b, n = b.astype(np.int64), n.astype(np.int64)
     out[f"{metric}_base"] = b.to_numpy() if b.dtype != "Int64" else b.array
@@ -193,14 +214,9 @@ def _function_table(
 ) -> pd.DataFrame:
     base_ids = pairs["base_id"].to_numpy()
     new_ids = pairs["new_id"].to_numpy()
-    columns = ["module", "name", "label", "line", *FUNCTION_METRICS[:6]]
-    b = _side(base.functions, base_ids, columns)
-    n = _side(new.functions, new_ids, columns)
-    for side, profile in ((b, base), (n, new)):
-        for metric in TIME_METRICS:
-            side[f"{metric}_share"] = (
-                side[metric] / profile.total_time if profile.total_time else np.nan
-            )
+    columns = ["module", "name", "label", "line", *COUNT_METRICS, *TIME_METRICS]
+    b = _derived(_side(base.functions, base_ids, columns), base.total_time)
+    n = _derived(_side(new.functions, new_ids, columns), new.total_time)
     present_base, present_new = base_ids >= 0, new_ids >= 0
     out: dict[str, Any] = {
         "status": None,
@@ -212,8 +228,8 @@ def _function_table(
         "line_base": b["line"].fillna(-1).astype(np.int64).to_numpy(),
         "line_new": n["line"].fillna(-1).astype(np.int64).to_numpy(),
     }
-    for metric in FUNCTION_METRICS:
-        _metric_columns(out, b, n, metric, fill=not metric.endswith("_per_call"))
+    for metric in METRICS:
+        _metric_columns(out, b, n, metric, (~present_base, ~present_new))
     out["status"] = _status(out, present_base, present_new, counts_comparable, threshold, floor)
     return pd.DataFrame(out)
 
@@ -253,9 +269,9 @@ def _edge_table(
     merged = left.merge(right, on=keys, how="outer", sort=False)
     base_edge = merged["base_edge"].fillna(-1).astype(np.int64).to_numpy()
     new_edge = merged["new_edge"].fillna(-1).astype(np.int64).to_numpy()
-    columns = ["caller_label", "callee_label", *EDGE_METRICS]
-    b = _side(base.edges, base_edge, columns)
-    n = _side(new.edges, new_edge, columns)
+    columns = ["caller_label", "callee_label", *COUNT_METRICS, *TIME_METRICS]
+    b = _derived(_side(base.edges, base_edge, columns), base.total_time)
+    n = _derived(_side(new.edges, new_edge, columns), new.total_time)
     present_base, present_new = base_edge >= 0, new_edge >= 0
     out: dict[str, Any] = {
         "status": None,
@@ -270,8 +286,8 @@ def _edge_table(
         "base_edge": base_edge,
         "new_edge": new_edge,
     }
-    for metric in EDGE_METRICS:
-        _metric_columns(out, b, n, metric, fill=True)
+    for metric in METRICS:
+        _metric_columns(out, b, n, metric, (~present_base, ~present_new))
     out["status"] = _status(out, present_base, present_new, counts_comparable, threshold, floor)
     return pd.DataFrame(out)
 

@@ -146,3 +146,14 @@ def test_interrupt_ends_without_traceback(monkeypatch, capsys) -> None:
     monkeypatch.setattr(show, "run", interrupted)
     assert cli.main(["show", "x.stats"]) == 130
     assert capsys.readouterr().err == "perfkit: interrupted\n"
+
+
+def test_compare_notes_different_pythons_from_the_sidecars(pair) -> None:
+    for path, version in zip(pair, ("3.11.7", "3.12.1"), strict=True):
+        sidecar = {"schema": "perfkit.run/1", "python": {"version": version}}
+        path.with_suffix(".json").write_text(json.dumps(sidecar))
+    result = run_cli("compare", *pair)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert "different Pythons (3.11.7 and 3.12.1)" in out
+    assert "run: Python 3.11.7" in out

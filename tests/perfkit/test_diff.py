@@ -98,6 +98,8 @@ def test_values_are_the_profiles_own(diff: perfkit.Diff) -> None:
     assert fetch.cumtime_base == base.cumtime and fetch.cumtime_new == new.cumtime
     assert fetch.cumtime_delta == new.cumtime - base.cumtime
     assert fetch.tottime_share_new == new.tottime / diff.new.total_time
+    assert fetch.cumtime_per_call_base == base.cumtime_per_call
+    assert fetch.tottime_per_call_new == new.tottime_per_call
 
 
 def test_edges_follow_the_pairing(diff: perfkit.Diff) -> None:
@@ -109,6 +111,7 @@ def test_edges_follow_the_pairing(diff: perfkit.Diff) -> None:
     assert len(edge) == 1
     assert (edge.iloc[0].ncalls_base, edge.iloc[0].ncalls_new) == (300, 100)
     assert edge.iloc[0].status == "changed"
+    assert edge.iloc[0].cumtime_per_call_new == edge.iloc[0].cumtime_new / 100
     statuses = set(edges["status"])
     assert {"added", "removed", "changed"} <= statuses
 
