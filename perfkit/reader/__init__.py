@@ -17,14 +17,14 @@ from perfkit.errors import ProfileFormatError
 from perfkit.reader import isolated, strict
 from perfkit.reader.problem import FormatProblem
 from perfkit.reader.raw import RawStats, decode, encode
-from perfkit.reader.shape import flatten
+from perfkit.reader.shape import edge_budget, flatten
 from perfkit.reader.sniff import not_a_profile
 from perfkit.reader.source import decompress, read_bytes
 
 T = TypeVar("T")
 
-#: The pure-Python decoder needs about 15 bytes of memory and 0.2 µs per byte of input; larger
-#: files are only read by the fast path (real profiles of 100,000 functions take 13 MB).
+#: The pure-Python decoder takes about 0.2 µs per byte of input and several times the input in
+#: memory; larger files are only read by the fast path (100,000 functions take about 13 MB).
 MAX_STRICT_BYTES = 128 * 1024 * 1024
 
 __all__ = ["RawStats", "decode_stats", "read_many", "read_stats"]
@@ -64,7 +64,7 @@ def _finish(data: bytes, fast: RawStats | None) -> RawStats:
             f"could not be decoded within perfkit's limits ({len(data)} bytes; the careful "
             f"decoder takes files up to {MAX_STRICT_BYTES} bytes)"
         )
-    raw = flatten(strict.decode(data), max_edges=len(data) // 8 + 16)
+    raw = flatten(strict.decode(data), max_edges=edge_budget(len(data)))
     raw.decoder = "strict"
     return decode(encode(raw))
 

@@ -28,7 +28,7 @@ import warnings
 
 from perfkit.reader.problem import FormatProblem
 from perfkit.reader.raw import RawStats, decode, encode
-from perfkit.reader.shape import flatten
+from perfkit.reader.shape import edge_budget, flatten
 
 try:
     import resource
@@ -92,7 +92,7 @@ def _child(data: bytes, write_fd: int) -> None:
     try:
         gc.disable()  # the child exits soon; collections would only slow marshal down
         _limit_child(len(data))
-        blob = encode(flatten(_loads(data), max_edges=len(data) // 8 + 16))
+        blob = encode(flatten(_loads(data), max_edges=edge_budget(len(data))))
         view = memoryview(blob)
         while view:
             view = view[os.write(write_fd, view) :]

@@ -45,6 +45,12 @@ def _is_key(key: object) -> bool:
     )
 
 
+def edge_budget(file_size: int) -> int:
+    """The most caller entries a file of ``file_size`` bytes can hold without sharing dicts:
+    an entry takes at least a 5-byte key reference and a tuple of four numbers."""
+    return file_size // 8 + 16
+
+
 def flatten(stats: Any, max_edges: int) -> RawStats:
     """Validate ``stats`` and return its columns.
 
