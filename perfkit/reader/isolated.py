@@ -20,7 +20,7 @@ import contextlib
 import gc
 import marshal
 import os
-import select
+import selectors
 import signal
 import sys
 import time
@@ -127,44 +127,48 @@ def decode_isolated_many(datas: list[bytes], timeout: float = 120.0) -> list[Raw
     results: list[RawStats | None] = []
     width = max(1, os.cpu_count() or 1)
     for start in range(0, len(datas), width):
-        results += _decode_batch(datas[start : start + width], timeout)
+        batch = datas[start : start + width]
+        try:
+            results += _decode_batch(batch, timeout)
+        except OSError:  # no pipe or process to be had: the strict decoder will do it
+            results += [None] * len(batch)
     return results
 
 
 def _decode_batch(datas: list[bytes], timeout: float) -> list[RawStats | None]:
     children: dict[int, tuple[int, list[bytes]]] = {}  # read fd -> (pid, chunks)
-    order: list[int] = []
     done: set[int] = set()
     deadline = time.monotonic() + timeout
-    try:
-        for data in datas:
-            pid, read_fd = _spawn(data)
-            children[read_fd] = (pid, [])
-            order.append(read_fd)
-        while len(done) < len(children) and time.monotonic() < deadline:
-            waiting = [fd for fd in children if fd not in done]
-            ready, _, _ = select.select(waiting, [], [], deadline - time.monotonic())
-            for fd in ready:
-                chunk = os.read(fd, 1 << 20)
-                if chunk:
-                    children[fd][1].append(chunk)
-                else:
-                    done.add(fd)
-    finally:
-        statuses = {}
-        for fd, (pid, _) in children.items():
-            os.close(fd)
-            if fd not in done:  # deadline passed, or this process was interrupted
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            statuses[fd] = os.waitpid(pid, 0)[1]
+    with selectors.DefaultSelector() as selector:
+        try:
+            for data in datas:
+                pid, read_fd = _spawn(data)
+                children[read_fd] = (pid, [])
+                selector.register(read_fd, selectors.EVENT_READ)
+            while len(done) < len(children) and time.monotonic() < deadline:
+                for key, _ in selector.select(deadline - time.monotonic()):
+                    chunk = os.read(key.fd, 1 << 20)
+                    if chunk:
+                        children[key.fd][1].append(chunk)
+                    else:
+                        done.add(key.fd)
+                        selector.unregister(key.fd)
+        finally:
+            statuses = {}
+            for fd, (pid, _) in children.items():
+                if fd not in done:  # deadline passed, or this process was interrupted
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                    selector.unregister(fd)
+                os.close(fd)
+                statuses[fd] = os.waitpid(pid, 0)[1]
     results: list[RawStats | None] = []
-    for fd in order:
+    for fd, (_, chunks) in children.items():
         status = statuses[fd]
         raw = None
         if fd in done and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
             with contextlib.suppress(FormatProblem):
-                raw = decode(b"".join(children[fd][1]))
+                raw = decode(b"".join(chunks))
         results.append(raw)
     return results
 

@@ -162,3 +162,13 @@ def test_zlib_raw_is_not_mistaken_for_gzip(tmp_path: Path) -> None:
     path.write_bytes(zlib.compress(REAL))
     with pytest.raises(ProfileFormatError):
         perfkit.load(path)
+
+
+def test_without_a_child_process_the_strict_decoder_does_the_work(monkeypatch) -> None:
+    from perfkit.reader import isolated
+
+    def no_fork() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(isolated.os, "fork", no_fork)
+    assert decode_stats(REAL, isolate=True).decoder == "strict"
