@@ -109,9 +109,13 @@ def run(args: argparse.Namespace) -> int:
     out.print(", ".join(f"{number:,} {status}" for status, number in counts.items()) + " functions")
     if selections:
         out.print(selections_table(selections))
-    out.print(changes_table(top_changes(diff, "cumtime", limit), "Largest changes in cumtime"))
-    if diff.counts_comparable:
-        out.print(changes_table(top_changes(diff, "ncalls", limit), "Largest changes in calls"))
+    metrics = ("cumtime", "ncalls") if diff.counts_comparable else ("cumtime",)
+    for metric, what in zip(metrics, ("cumtime", "calls"), strict=False):
+        rows = top_changes(diff, metric, limit)
+        if rows.empty:
+            out.print(f"Largest changes in {what}: none")
+        else:
+            out.print(changes_table(rows, f"Largest changes in {what}"))
     functions = diff.functions
     added = functions[functions["status"] == "added"].sort_values("cumtime_new", ascending=False)
     removed = functions[functions["status"] == "removed"].sort_values(

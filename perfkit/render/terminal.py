@@ -47,9 +47,13 @@ def run_summary(metadata: dict[str, Any] | None) -> str | None:
 def profile_header(profile: Profile) -> Text:
     text = Text()
     text.append(str(profile.path), style="bold")
+    calls_text = (
+        "call counts not measured"
+        if profile.sampled
+        else f"{count(profile.total_calls)} calls ({count(profile.primitive_calls)} primitive)"
+    )
     text.append(
-        f"\n{len(profile.functions):,} functions, {count(profile.total_calls)} calls "
-        f"({count(profile.primitive_calls)} primitive) in {seconds(profile.total_time)}"
+        f"\n{len(profile.functions):,} functions, {calls_text} in {seconds(profile.total_time)}"
     )
     summary = run_summary(profile.metadata)
     if summary:
@@ -92,18 +96,21 @@ def totals_table(diff: Diff) -> Table:
     for key, label in names.items():
         values = diff.totals[key]
         if key == "total_time":
-            cells = [
-                seconds(values["base"]),
-                seconds(values["new"]),
-                seconds(values["delta"], signed=True),
-            ]
+            show = seconds
+        elif key != "functions" and not diff.counts_comparable:
+            sides = ((diff.base, values["base"]), (diff.new, values["new"]))
+            cells = ["sampled" if side.sampled else count(value) for side, value in sides]
+            table.add_row(label, *cells, "-", "-")
+            continue
         else:
-            cells = [
-                count(values["base"]),
-                count(values["new"]),
-                count(values["delta"], signed=True),
-            ]
-        table.add_row(label, *cells, ratio(values["ratio"]))
+            show = count
+        table.add_row(
+            label,
+            show(values["base"]),
+            show(values["new"]),
+            show(values["delta"], signed=True),
+            ratio(values["ratio"]),
+        )
     return table
 
 

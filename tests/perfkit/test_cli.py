@@ -157,3 +157,20 @@ def test_compare_notes_different_pythons_from_the_sidecars(pair) -> None:
     out = result.stdout.decode()
     assert "different Pythons (3.11.7 and 3.12.1)" in out
     assert "run: Python 3.11.7" in out
+
+
+def test_compare_with_a_sampled_profile_does_not_compare_calls(pair, tmp_path: Path) -> None:
+    import marshal
+
+    stats = marshal.loads(pair[1].read_bytes())
+    sampled = {
+        key: (-1, -1, tt, ct, {caller: (-1, -1, *edge[2:]) for caller, edge in callers.items()})
+        for key, (_, _, tt, ct, callers) in stats.items()
+    }
+    path = tmp_path / "sampled.stats"
+    path.write_bytes(marshal.dumps(sampled))
+    result = run_cli("compare", pair[0], path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert "call counts not measured" in out and "is sampled: call counts are not compared" in out
+    assert "Largest changes in calls" not in out
