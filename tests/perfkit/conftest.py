@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cProfile
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -25,6 +26,18 @@ def profile_source(source: str, path: Path, filename: str = "program.py") -> Pat
     profiler.runctx(code, namespace, namespace)
     profiler.dump_stats(str(path))
     return path
+
+
+def sampled_copy(source: Path, target: Path) -> Path:
+    """Rewrite a real profile the way sampling profilers write pstats (pyinstrument's renderer,
+    3.15's profiling.sampling): -1 for every call count, times kept."""
+    stats = marshal.loads(source.read_bytes())
+    sampled = {
+        key: (-1, -1, tt, ct, {caller: (-1, -1, *edge[2:]) for caller, edge in callers.items()})
+        for key, (_, _, tt, ct, callers) in stats.items()
+    }
+    target.write_bytes(marshal.dumps(sampled))
+    return target
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.perfkit.conftest import DATA, PERFKIT, run_cli
+from tests.perfkit.conftest import DATA, PERFKIT, run_cli, sampled_copy
 from tests.perfkit.test_diff import AFTER, BEFORE
 from tests.perfkit.test_reader_malformed import INPUTS
 
@@ -160,15 +160,7 @@ def test_compare_notes_different_pythons_from_the_sidecars(pair) -> None:
 
 
 def test_compare_with_a_sampled_profile_does_not_compare_calls(pair, tmp_path: Path) -> None:
-    import marshal
-
-    stats = marshal.loads(pair[1].read_bytes())
-    sampled = {
-        key: (-1, -1, tt, ct, {caller: (-1, -1, *edge[2:]) for caller, edge in callers.items()})
-        for key, (_, _, tt, ct, callers) in stats.items()
-    }
-    path = tmp_path / "sampled.stats"
-    path.write_bytes(marshal.dumps(sampled))
+    path = sampled_copy(pair[1], tmp_path / "sampled.stats")
     result = run_cli("compare", pair[0], path)
     assert result.returncode == 0, result.stderr
     out = result.stdout.decode()

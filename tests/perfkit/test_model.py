@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import marshal
 import pstats
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 import perfkit
 from perfkit.model import EDGE_COLUMNS, FUNCTION_COLUMNS
 from perfkit.normalise import module_names
+from tests.perfkit.conftest import sampled_copy
 
 RECURSIVE = """
 def fib(n):
@@ -62,16 +62,7 @@ def test_builtins_stay_recognisable(make_profile) -> None:
 
 
 def test_sampled_profiles_are_flagged(make_profile, tmp_path: Path) -> None:
-    # Sampling profilers (pyinstrument's pstats renderer, 3.15's profiling.sampling) write -1
-    # for both call counts: rewrite a real profile that way.
-    stats = marshal.loads(make_profile(RECURSIVE).read_bytes())
-    sampled = {
-        key: (-1, -1, tt, ct, {caller: (-1, -1, *edge[2:]) for caller, edge in callers.items()})
-        for key, (_, _, tt, ct, callers) in stats.items()
-    }
-    path = tmp_path / "sampled.stats"
-    path.write_bytes(marshal.dumps(sampled))
-    profile = perfkit.load(path)
+    profile = perfkit.load(sampled_copy(make_profile(RECURSIVE), tmp_path / "sampled.stats"))
     assert profile.sampled
     assert profile.functions["tottime_per_call"].isna().all()
 
