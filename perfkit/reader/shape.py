@@ -58,6 +58,13 @@ def flatten(stats: Any, max_edges: int) -> RawStats:
     many functions by reference, which pstats never writes and which would otherwise multiply
     the work far beyond the size of the file.
     """
+    try:
+        return _flatten(stats, max_edges)
+    except OverflowError:  # an integer time beyond the range of a float
+        raise FormatProblem("a number too large for a profile") from None
+
+
+def _flatten(stats: Any, max_edges: int) -> RawStats:
     if type(stats) is not dict:
         raise FormatProblem(
             f"holds a {_describe(stats)}, not the dict of functions a pstats file holds"

@@ -46,6 +46,8 @@ def wrong_shapes() -> dict[str, object]:
         "a bad edge": {KEY: (1, 1, 0.5, 0.5, {KEY: (1, 1, 0.1)})},
         "a float edge": {KEY: (1, 1, 0.5, 0.5, {KEY: 1.5})},
         "a huge count": {KEY: (2**70, 1, 0.5, 0.5, {})},
+        "a huge integer time": {KEY: (1, 1, 10**400, 0.5, {})},
+        "a huge line": {("app.py", 2**64, "main"): GOOD_ENTRY},
         "a set": {KEY: (1, 1, 0.5, 0.5, frozenset({1}))},
         "a code object": {KEY: (1, 1, 0.5, 0.5, {}), "code": compile("x = 1", "f", "exec")},
     }
