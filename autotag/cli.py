@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from autotag import __version__
-from autotag.commands import sim
+from autotag.commands import calibrate, run, sim
 from autotag.errors import AutotagError
 
-COMMANDS = (sim,)
+COMMANDS = (run, sim, calibrate)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -163,4 +163,3 @@ class AlbumCollection:
 
     def name_of(self, album_id: str) -> str:
         return self._by_id[album_id].name
-

@@ -15,8 +15,8 @@ from autotag.engine.report import ModificationReport
 from autotag.engine.rules import Classification, classify
 from autotag.engine.statistics import RunStatistics
 from autotag.engine.tags import TagCollection
-from autotag.engine.writer import Writer
 from autotag.engine.wrapper import AssetResponseWrapper
+from autotag.engine.writer import Writer
 from autotag.immich.client import ImmichClient
 from autotag.immich.unset import UNSET
 

@@ -1,4 +1,4 @@
-"""Immich duplicate groups: read once per run (getAssetDuplicates), on the first asset that has one."""
+"""Immich duplicate groups: read once per run (getAssetDuplicates), when first needed."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import base64
 import random
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -227,7 +227,7 @@ CAMERAS = (  # style, make, model, width, height
     ("dslr", "NIKON CORPORATION", "NIKON D5300", 6000, 4000),
 )
 SCAN_FOLDERS = ("Grandparents", "Old albums", "Slides 1980s", "School photos")
-UTC = timezone.utc
+UTC = UTC
 
 
 @attrs.define(slots=True)

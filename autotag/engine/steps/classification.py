@@ -7,9 +7,7 @@ from autotag.engine.rules import ClassificationStatus
 from autotag.engine.wrapper import AssetResponseWrapper
 
 
-def _ensure_tag(
-    ctx: EngineContext, wrapper: AssetResponseWrapper, name: str, wanted: bool
-) -> None:
+def _ensure_tag(ctx: EngineContext, wrapper: AssetResponseWrapper, name: str, wanted: bool) -> None:
     present = wrapper.has_tag(name)
     if wanted and not present:
         ctx.writer.add_tag(wrapper, name)
@@ -25,8 +23,6 @@ def validate_and_update_classification(ctx: EngineContext, wrapper: AssetRespons
     _ensure_tag(ctx, wrapper, ctx.config.conflict_tag, conflict)
 
 
-def _validate_classification_if_enabled(
-    ctx: EngineContext, wrapper: AssetResponseWrapper
-) -> None:
+def _validate_classification_if_enabled(ctx: EngineContext, wrapper: AssetResponseWrapper) -> None:
     validate_and_update_classification(ctx, wrapper)
     ctx.stats.count_status(ctx.classification(wrapper).status)
