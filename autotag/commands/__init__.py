@@ -1,0 +1,1 @@
+"""One module per ``autotag`` sub-command, each exposing ``register(subparsers)``."""

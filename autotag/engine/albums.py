@@ -1,0 +1,165 @@
+"""Albums: the list, the asset->albums map, creation, membership writes' local effects.
+
+The map is built from every album's members (getAlbumInfo per album, as the real tool does) the
+first time an album lookup needs it — or before the first asset when the strategy preloads it —
+and is then kept up to date by our own writes; it is never rebuilt during a run. An album that
+vanished meanwhile (404) is skipped and reported, never a reason to abort or rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+
+import attrs
+
+from autotag.engine.report import ChangeKind, ModificationReport
+from autotag.immich.client import ImmichClient
+from autotag.immich.dto import Album
+from autotag.immich.errors import NotFoundError
+
+log = logging.getLogger(__name__)
+
+# Reads the member ids of one album; the strategy chooses how (getAlbumInfo, or searches).
+MemberLoader = Callable[[ImmichClient, Album], list[str]]
+
+
+def members_from_album_info(client: ImmichClient, album: Album) -> list[str]:
+    return [asset.id for asset in client.get_album_info(album.id).assets]
+
+
+@attrs.define
+class AlbumEntry:
+    id: str
+    name: str
+    asset_count: int
+    album: Album
+
+
+class AlbumCollection:
+    def __init__(
+        self,
+        client: ImmichClient,
+        report: ModificationReport,
+        *,
+        member_loader: MemberLoader = members_from_album_info,
+        read_created_albums: bool = True,
+    ) -> None:
+        self._client = client
+        self._report = report
+        self._member_loader = member_loader
+        self._read_created = read_created_albums
+        self._by_id: dict[str, AlbumEntry] = {}
+        self._by_name: dict[str, AlbumEntry] = {}
+        self._map: defaultdict[str, list[str]] | None = None
+        self.skipped: list[str] = []
+        self.on_map_built: Callable[[], None] | None = None
+
+    # -- the list -------------------------------------------------------------------------
+    def load(self) -> None:
+        """getAllAlbums: names, ids and asset counts (no members)."""
+        for album in self._client.get_all_albums():
+            self._add_entry(AlbumEntry(album.id, album.album_name, album.asset_count, album))
+
+    def _add_entry(self, entry: AlbumEntry) -> None:
+        self._by_id[entry.id] = entry
+        if entry.name in self._by_name:
+            log.warning("two albums are named %r; using the first", entry.name)
+        else:
+            self._by_name[entry.name] = entry
+
+    def entries(self) -> list[AlbumEntry]:
+        return list(self._by_id.values())
+
+    def find(self, name: str) -> AlbumEntry | None:
+        return self._by_name.get(name)
+
+    def forget(self, album_id: str) -> None:
+        entry = self._by_id.pop(album_id, None)
+        if entry is not None and self._by_name.get(entry.name) is entry:
+            del self._by_name[entry.name]
+        if self._map is not None:
+            for albums in self._map.values():
+                if album_id in albums:
+                    albums.remove(album_id)
+
+    # -- the asset -> albums map ----------------------------------------------------------
+    @property
+    def map_built(self) -> bool:
+        return self._map is not None
+
+    def build_map(self) -> None:
+        """Read every album's members once (skipping albums that vanished meanwhile)."""
+        if self._map is not None:
+            return
+        mapping: defaultdict[str, list[str]] = defaultdict(list)
+        for entry in list(self._by_id.values()):
+            try:
+                members = self._member_loader(self._client, entry.album)
+            except NotFoundError:
+                self.skipped.append(entry.name)
+                log.warning("album %r vanished while the map was built; skipped", entry.name)
+                self.forget(entry.id)
+                continue
+            for asset_id in members:
+                mapping[asset_id].append(entry.id)
+        self._map = mapping
+        if self.on_map_built is not None:
+            self.on_map_built()
+
+    def album_ids_for_asset(self, asset_id: str) -> list[str]:
+        if self._map is None:
+            self.build_map()
+        return self._map.get(asset_id, [])  # type: ignore[union-attr]
+
+    def album_names_for_asset(self, asset_id: str) -> list[str]:
+        """Names of the albums holding the asset (a fresh list on every call)."""
+        by_id = self._by_id
+        return [by_id[album_id].name for album_id in self.album_ids_for_asset(asset_id)]
+
+    def members_of(self, album_id: str) -> list[str]:
+        if self._map is None:
+            self.build_map()
+        return [asset for asset, albums in self._map.items() if album_id in albums]  # type: ignore[union-attr]
+
+    # -- changes --------------------------------------------------------------------------
+    def create(self, name: str, asset_ids: list[str] | None = None) -> AlbumEntry:
+        """createAlbum (optionally with its first assets), then, like the real tool, read it."""
+        album = self._client.create_album(name, asset_ids=asset_ids)
+        self._report.record(ChangeKind.CREATE_ALBUM, "", name)
+        if self._read_created:
+            album = self._client.get_album_info(album.id)
+        entry = AlbumEntry(album.id, album.album_name, album.asset_count, album)
+        self._add_entry(entry)
+        return entry
+
+    def delete(self, entry: AlbumEntry) -> bool:
+        """deleteAlbum; False when it was already gone."""
+        try:
+            self._client.delete_album(entry.id)
+        except NotFoundError:
+            self.forget(entry.id)
+            return False
+        self._report.record(ChangeKind.DELETE_ALBUM, "", entry.name)
+        self.forget(entry.id)
+        return True
+
+    def note_added(self, album_id: str, asset_id: str) -> None:
+        if self._map is None:
+            self.build_map()
+        albums = self._map[asset_id]  # type: ignore[index]
+        if album_id not in albums:
+            albums.append(album_id)
+            self._by_id[album_id].asset_count += 1
+
+    def note_removed(self, album_id: str, asset_id: str) -> None:
+        if self._map is None:
+            self.build_map()
+        albums = self._map.get(asset_id)  # type: ignore[union-attr]
+        if albums and album_id in albums:
+            albums.remove(album_id)
+            self._by_id[album_id].asset_count -= 1
+
+    def name_of(self, album_id: str) -> str:
+        return self._by_id[album_id].name

@@ -1,0 +1,221 @@
+"""One engine run: startup, the asset loop, checkpoints, reports.
+
+A run directory holds what a run leaves behind: ``modification_report.txt`` (one line per
+change), ``run_statistics.json`` and ``checkpoint.json``. An interrupted run is resumed from its
+checkpoint; every asset processed before the interruption keeps its changes and is not redone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from autotag.engine.checkpoint import Checkpoint, CheckpointStore
+from autotag.engine.config import EngineConfig
+from autotag.engine.context import EngineContext
+from autotag.engine.listing import ListingPosition, get_all_assets
+from autotag.engine.pipeline import process_single_asset
+from autotag.engine.presets import Strategy
+from autotag.engine.report import ModificationReport
+from autotag.engine.statistics import RunStatistics
+from autotag.engine.steps.album_assignment import is_temp_album
+from autotag.errors import AutotagError
+from autotag.immich.client import ImmichClient
+from autotag.immich.errors import BadRequestError, NotFoundError, ServerError
+from autotag.immich.unset import UNSET
+
+log = logging.getLogger(__name__)
+
+# Errors that cost one asset, not the run: it vanished, or the server refused or failed on it.
+ASSET_ERRORS = (NotFoundError, BadRequestError, ServerError)
+
+
+class RunDirError(AutotagError):
+    """A run directory that cannot be used as asked (an unfinished run, a missing checkpoint)."""
+
+
+@attrs.define
+class RunOptions:
+    run_dir: Path
+    resume: bool = False
+    max_assets: int | None = None
+    # Called after every asset with (assets processed in this library pass, library size or None).
+    progress: Callable[[int, int | None], None] | None = None
+    # Called between assets; the harness uses it for periodic profile snapshots.
+    between_assets: Callable[[], None] | None = None
+
+
+@attrs.define
+class RunResult:
+    run_dir: Path
+    processed: int
+    processed_this_session: int
+    library_size: int | None
+    finished: bool
+    elapsed_seconds: float
+    statistics: RunStatistics
+    changes: dict[str, int]
+    skipped_albums: list[str]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "run_dir": str(self.run_dir),
+            "assets_processed": self.processed,
+            "assets_processed_this_session": self.processed_this_session,
+            "library_size": self.library_size,
+            "finished": self.finished,
+            "elapsed_seconds": round(self.elapsed_seconds, 3),
+            "changes": self.changes,
+            "skipped_albums": self.skipped_albums,
+            **self.statistics.to_json(),
+        }
+
+
+def config_digest(config: EngineConfig) -> str:
+    """A fingerprint of the rules and switches (a resumed run must use the same ones)."""
+    text = repr(attrs.asdict(config, recurse=True, value_serializer=lambda _i, _a, v: repr(v)))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class Engine:
+    def __init__(
+        self,
+        client: ImmichClient,
+        config: EngineConfig,
+        strategy: Strategy,
+        options: RunOptions,
+    ) -> None:
+        self.client = client
+        self.config = config
+        self.strategy = strategy
+        self.options = options
+        options.run_dir.mkdir(parents=True, exist_ok=True)
+        self._store = CheckpointStore(options.run_dir / "checkpoint.json")
+        self.checkpoint = self._open_checkpoint()
+        self.report = ModificationReport(options.run_dir / "modification_report.txt")
+        self.stats = RunStatistics()
+        self.ctx = EngineContext(client, config, strategy, self.report, self.stats)
+
+    def _open_checkpoint(self) -> Checkpoint:
+        digest = config_digest(self.config)
+        found = self._store.load()
+        if self.options.resume:
+            if found is None:
+                raise RunDirError(f"{self.options.run_dir}: no checkpoint to resume from")
+            if found.finished:
+                raise RunDirError(f"{self.options.run_dir}: that run finished; nothing to resume")
+            if found.config_digest != digest:
+                raise RunDirError(
+                    f"{self.options.run_dir}: the run was started with another config; "
+                    "resume it with the same --config"
+                )
+            return found
+        if found is not None and not found.finished:
+            raise RunDirError(
+                f"{self.options.run_dir}: holds an unfinished run ({found.processed} assets done); "
+                "pass --resume to continue it, or choose another --run-dir"
+            )
+        if found is not None:
+            raise RunDirError(
+                f"{self.options.run_dir}: holds a finished run; choose another --run-dir"
+            )
+        return Checkpoint(preset=self.strategy.name, config_digest=digest)
+
+    # -- startup --------------------------------------------------------------------------
+    def _startup(self) -> int | None:
+        client = self.client
+        client.get_server_version()
+        self.ctx.albums.load()
+        self._cleanup_temp_albums()
+        try:
+            statistics = client.get_server_statistics()
+            total = statistics.photos + statistics.videos
+        except (NotFoundError, BadRequestError):
+            total = None
+        if self.strategy.preload_album_map:
+            self.ctx.albums.build_map()
+        return total
+
+    def _cleanup_temp_albums(self) -> None:
+        """Delete temporary albums that are empty or span more days than a single event."""
+        span_limit = timedelta(days=self.config.temp_album_max_span_days)
+        for entry in self.ctx.albums.entries():
+            if not is_temp_album(self.ctx, entry.name):
+                continue
+            album = entry.album
+            unhealthy = (
+                album.start_date is not UNSET
+                and album.end_date is not UNSET
+                and album.end_date - album.start_date > span_limit  # type: ignore[operator]
+            )
+            if entry.asset_count == 0 or unhealthy:
+                self.ctx.albums.delete(entry)
+                self.stats.event("temp_album_deleted")
+
+    # -- the loop -------------------------------------------------------------------------
+    def run(self) -> RunResult:
+        started = time.monotonic()
+        checkpoint = self.checkpoint
+        skip = checkpoint.processed
+        base_elapsed = checkpoint.elapsed_seconds
+        processed_now = 0
+        finished = False
+        library_size = None
+
+        def save() -> None:
+            self.report.flush()
+            checkpoint.elapsed_seconds = base_elapsed + (time.monotonic() - started)
+            self._store.save(checkpoint)
+
+        try:
+            library_size = self._startup()
+            position = ListingPosition(handed_out=skip, page_size=checkpoint.page_size)
+            for wrapper in get_all_assets(self.ctx, position, self.options.max_assets):
+                try:
+                    process_single_asset(self.ctx, wrapper)
+                except ASSET_ERRORS as exc:
+                    log.warning("asset %s skipped: %s", wrapper.id, exc)
+                    self.stats.error(wrapper.id, str(exc))
+                processed_now += 1
+                self.stats.assets_processed += 1
+                checkpoint.processed = skip + processed_now
+                checkpoint.last_asset_id = wrapper.id
+                checkpoint.page_size = position.page_size
+                if not self.ctx.writer.has_pending:
+                    save()
+                if self.options.progress is not None:
+                    self.options.progress(checkpoint.processed, library_size)
+                if self.options.between_assets is not None:
+                    self.options.between_assets()
+            finished = self.options.max_assets is None or processed_now < self.options.max_assets
+            checkpoint.finished = finished
+        finally:
+            save()
+            self.report.close()
+            self.stats.write(
+                self.options.run_dir / "run_statistics.json",
+                {"preset": self.strategy.name, "processed_total": checkpoint.processed},
+            )
+        return RunResult(
+            run_dir=self.options.run_dir,
+            processed=checkpoint.processed,
+            processed_this_session=processed_now,
+            library_size=library_size,
+            finished=finished,
+            elapsed_seconds=checkpoint.elapsed_seconds,
+            statistics=self.stats,
+            changes={kind.value: n for kind, n in sorted(self.report.counts.items(), key=str)},
+            skipped_albums=list(self.ctx.albums.skipped),
+        )
+
+
+def dump_summary(result: RunResult, path: Path) -> None:
+    path.write_text(json.dumps(result.summary(), indent=2), encoding="utf-8")

@@ -1,0 +1,1 @@
+"""The six per-asset steps, in the order the real tool runs them."""

@@ -1,0 +1,68 @@
+"""The tag dictionary: tag names to Immich tags, loaded on first need, created when missing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from autotag.engine.report import ChangeKind, ModificationReport
+from autotag.immich.client import ImmichClient
+from autotag.immich.dto import Tag
+from autotag.immich.errors import BadRequestError
+
+
+class TagCollection:
+    """Name -> Tag, filled by one getAllTags on the first lookup.
+
+    Names are the tag's ``name`` (the leaf of a hierarchical value), which is what the rules and
+    the output tags use.
+    """
+
+    def __init__(self, client: ImmichClient, report: ModificationReport) -> None:
+        self._client = client
+        self._report = report
+        self._by_name: dict[str, Tag] | None = None
+
+    def _load(self) -> dict[str, Tag]:
+        if self._by_name is None:
+            self._by_name = {}
+            for tag in self._client.get_all_tags():
+                # Top-level tags win over nested tags with the same leaf name.
+                known = self._by_name.get(tag.name)
+                if known is None or tag.value.count("/") < known.value.count("/"):
+                    self._by_name[tag.name] = tag
+        return self._by_name
+
+    def find(self, name: str) -> Tag | None:
+        return self._load().get(name)
+
+    def names_starting_with(self, prefix: str) -> list[Tag]:
+        return [tag for name, tag in self._load().items() if name.startswith(prefix)]
+
+    def get_or_create(self, name: str) -> Tag:
+        """The tag called ``name``, created with createTag when it does not exist yet."""
+        known = self.find(name)
+        if known is not None:
+            return known
+        try:
+            tag = self._client.create_tag(name)
+        except BadRequestError:
+            # Created meanwhile by someone else: reload the dictionary once.
+            self._by_name = None
+            known = self.find(name)
+            if known is None:
+                raise
+            return known
+        self._load()[name] = tag
+        self._report.record(ChangeKind.CREATE_TAG, "", name)
+        return tag
+
+    def ensure(self, names: Iterable[str]) -> dict[str, Tag]:
+        """Every named tag, creating the missing ones with one upsertTags call."""
+        by_name = self._load()
+        missing = sorted({name for name in names if name not in by_name})
+        if missing:
+            for tag in self._client.upsert_tags(missing):
+                if tag.name in missing and tag.name not in by_name:
+                    by_name[tag.name] = tag
+                    self._report.record(ChangeKind.CREATE_TAG, "", tag.name)
+        return {name: by_name[name] for name in names}

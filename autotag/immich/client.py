@@ -1,0 +1,78 @@
+"""ImmichClient: the typed client the engine uses, against a real Immich or the simulator."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import httpx
+
+from autotag.immich.resources.albums import AlbumsApi
+from autotag.immich.resources.assets import AssetsApi
+from autotag.immich.resources.server import ServerApi
+from autotag.immich.resources.tags import TagsApi
+from autotag.immich.session import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    ApiSession,
+)
+from autotag.immich.stats import RequestStats
+
+
+class ImmichClient(AssetsApi, AlbumsApi, TagsApi, ServerApi):
+    """One client per run: one httpx.Client (keep-alive), header ``x-api-key``, typed errors.
+
+    ``base_url`` is ``http://host:port`` or ``http://host:port/api``. ``keep_alive=False`` opens a
+    new connection for every request. ``stats`` counts requests and seconds per operation.
+    ``transport`` replaces the network (e.g. the in-process simulator transport in tests).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+        keep_alive: bool = True,
+        transport: httpx.BaseTransport | None = None,
+        stats: RequestStats | None = None,
+    ) -> None:
+        self._session = ApiSession(
+            base_url,
+            api_key,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            keep_alive=keep_alive,
+            transport=transport,
+            stats=stats,
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL, ending in ``/api``."""
+        return self._session.base_url
+
+    @property
+    def stats(self) -> RequestStats:
+        return self._session.stats
+
+    @property
+    def keep_alive(self) -> bool:
+        return self._session.keep_alive
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> ImmichClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"ImmichClient({self.base_url!r}, keep_alive={self.keep_alive})"

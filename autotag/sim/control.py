@@ -1,0 +1,119 @@
+"""Control endpoints under /_sim (outside Immich's /api); they need the same x-api-key.
+
+GET  /_sim/stats   requests, seconds and statuses per operation, in flight, connections, faults
+GET  /_sim/state   the canonical state dump (assets with tags and dates, albums, tags)
+GET  /_sim/digest  sha256 of that dump, and of each part
+POST /_sim/reset   back to the generated library; counters restart
+GET  /_sim/config  latency, limits and faults in force;  POST changes them (JSON object)
+GET  /_sim/info    dataset parameters and library counts
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from autotag.errors import ConfigError
+from autotag.sim.faults import FaultSpec
+from autotag.sim.snapshot import state_digest, state_dump
+
+if TYPE_CHECKING:
+    from autotag.sim.app import Simulator
+
+#: Settings POST /_sim/config accepts, and the type each must have.
+CONFIGURABLE: dict[str, tuple[type, ...]] = {
+    "time_scale": (int, float),
+    "jitter": (int, float),
+    "contention": (int, float),
+    "workers": (int,),
+    "latency_seed": (int,),
+    "max_in_flight": (int, type(None)),
+    "retry_after": (int, float),
+    "faults": (str,),
+}
+
+
+def control_routes(sim: Simulator) -> list[Route]:
+    from autotag.sim.app import error_response
+
+    def guarded(
+        handler: Callable[[Request], Awaitable[Any]],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            if request.headers.get("x-api-key") != sim.config.api_key:
+                return error_response(401, "Invalid API key")
+            try:
+                return JSONResponse(await handler(request))
+            except (ValueError, TypeError, ConfigError) as exc:
+                return error_response(400, str(exc))
+
+        return endpoint
+
+    async def stats(request: Request) -> dict[str, Any]:
+        return sim.stats.as_dict(in_flight=sim.in_flight, faults=sim.faults.injected)
+
+    async def state(request: Request) -> dict[str, Any]:
+        return state_dump(sim.library)
+
+    async def digest(request: Request) -> dict[str, Any]:
+        return state_digest(sim.library)
+
+    async def reset(request: Request) -> dict[str, Any]:
+        sim.reset()
+        return state_digest(sim.library)
+
+    async def show_config(request: Request) -> dict[str, Any]:
+        return sim.config.public()
+
+    async def change_config(request: Request) -> dict[str, Any]:
+        try:
+            changes = json.loads(await request.body() or b"{}")
+        except ValueError:
+            raise ValueError("the body must be a JSON object") from None
+        if not isinstance(changes, dict):
+            raise ValueError("the body must be a JSON object")
+        sim.configure(**_config_changes(changes))
+        return sim.config.public()
+
+    async def info(request: Request) -> dict[str, Any]:
+        library = sim.library
+        params = attrs.asdict(sim.config.dataset)
+        params["library_date"] = sim.config.dataset.library_date.isoformat()
+        return {
+            "dataset": params,
+            "counts": {
+                "assets": len(library.assets),
+                "albums": len(library.albums),
+                "tags": len(library.tags),
+                "duplicate_groups": len(library.duplicate_groups()),
+            },
+            "server_version": "2.7.5",
+        }
+
+    return [
+        Route("/_sim/stats", guarded(stats), methods=["GET"]),
+        Route("/_sim/state", guarded(state), methods=["GET"]),
+        Route("/_sim/digest", guarded(digest), methods=["GET"]),
+        Route("/_sim/reset", guarded(reset), methods=["POST"]),
+        Route("/_sim/config", guarded(show_config), methods=["GET"]),
+        Route("/_sim/config", guarded(change_config), methods=["POST"]),
+        Route("/_sim/info", guarded(info), methods=["GET"]),
+    ]
+
+
+def _config_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name, value in changes.items():
+        allowed = CONFIGURABLE.get(name)
+        if allowed is None:
+            raise ValueError(f"unknown setting {name!r} (known: {', '.join(CONFIGURABLE)})")
+        if not isinstance(value, allowed) or isinstance(value, bool):
+            raise ValueError(f"{name} has the wrong type: {value!r}")
+        result[name] = FaultSpec.parse(value) if name == "faults" else value
+    return result
