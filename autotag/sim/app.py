@@ -139,6 +139,7 @@ class Simulator:
         return error_response(429, "Too many requests", headers={"retry-after": retry_after})
 
     async def _handle(self, operation: Operation, request: Request) -> Response:
+        started = time.perf_counter()
         raw = await request.body()
         fault = None
         if operation.auth:
@@ -161,15 +162,23 @@ class Simulator:
             return error_response(400, str(exc))
         except UnknownId as exc:
             return error_response(404, str(exc))
+        response: Response
+        if fault == "drop":
+            response = _Dropped()
+        elif reply.status == 204:
+            response = Response(status_code=204)
+        else:
+            response = JSONResponse(reply.payload, status_code=reply.status)
         seconds = self.latency.service_seconds(operation.name, reply.items, self.in_flight)
         if fault == "slow":
             seconds *= self.config.faults.slow_factor
-        await self._wait(seconds)
-        if fault == "drop":
-            return _Dropped()
-        if reply.status == 204:
-            return Response(status_code=204)
-        return JSONResponse(reply.payload, status_code=reply.status)
+        if seconds > 0:
+            # the modelled time includes the work just done (handler, JSON encoding) and the
+            # expected time outside the server (transport, the client's decoding)
+            config = self.config
+            outside = (config.overhead_ms + config.overhead_per_item_ms * reply.items) / 1000.0
+            await self._wait(seconds - (time.perf_counter() - started) - outside)
+        return response
 
     def _parse_body(self, operation: Operation, raw: bytes) -> Any:
         if not operation.has_body:

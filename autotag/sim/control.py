@@ -35,6 +35,8 @@ CONFIGURABLE: dict[str, tuple[type, ...]] = {
     "latency_seed": (int,),
     "max_in_flight": (int, type(None)),
     "retry_after": (int, float),
+    "overhead_ms": (int, float),
+    "overhead_per_item_ms": (int, float),
     "faults": (str,),
 }
 

@@ -33,7 +33,7 @@ DEFAULT_COSTS: dict[str, Cost] = {
     # measured in the seed's baseline profile
     "search_assets": Cost(30.0, 0.1476),  # per hit: a page of 250 -> 66.9 ms
     "get_asset_info": Cost(36.8),
-    "get_album_info": Cost(239.6, ALBUM_PER_ASSET_MS),  # per asset in the album
+    "get_album_info": Cost(239.8, ALBUM_PER_ASSET_MS),  # per asset in the album
     "tag_assets": Cost(145.0, 4.0),  # per id: 1 id -> 149 ms
     "untag_assets": Cost(196.0, 4.0),  # per id: 1 id -> 200 ms
     # not measured by the seed: chosen to be plausible next to those

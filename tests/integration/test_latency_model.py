@@ -1,0 +1,80 @@
+"""Model check: at time scale 1 the client measures the configured per-call latency.
+
+Five operations run side by side (one thread each, contention off so that they do not slow
+each other down), each timed client-side over 40 to 300 calls (about 600 in all, ~12 s) and
+compared with its configured mean. Jitter stays on.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+
+from autotag.immich import ImmichClient
+from autotag.sim.config import SimConfig
+from autotag.sim.dataset import preset
+from autotag.sim.latency import LatencyModel
+from autotag.sim.server import running_simulator
+
+pytestmark = pytest.mark.slow
+
+
+def _timed(client: ImmichClient, calls: list[Callable[[ImmichClient], object]]) -> list[float]:
+    durations = []
+    for call in calls:
+        started = time.perf_counter()
+        call(client)
+        durations.append(time.perf_counter() - started)
+    return durations
+
+
+def test_measured_means_match_the_configured_latencies() -> None:
+    config = SimConfig(dataset=preset("small"), time_scale=1.0, contention=0.0, port=0)
+    model = LatencyModel(costs=config.costs, jitter=0.0)
+    with running_simulator(config) as sim, sim.client() as setup:
+        hits = setup.search_assets(size=1000).items
+        album = max(setup.get_all_albums(), key=lambda a: a.asset_count)
+        sim.control.reset()
+        tag = setup.upsert_tags(["latency/check"])[0]
+        ids = [hit.id for hit in hits]
+        plans: dict[str, tuple[float, list[Callable[[ImmichClient], object]]]] = {
+            "get_asset_info": (
+                model.mean_seconds("get_asset_info"),
+                [lambda c, i=i: c.get_asset_info(i) for i in ids[:300]],
+            ),
+            "search_assets": (
+                model.mean_seconds("search_assets", 250),
+                [lambda c, p=p: c.search_assets(page=p % 10 + 1) for p in range(150)],
+            ),
+            "get_album_info": (
+                model.mean_seconds("get_album_info", album.asset_count),
+                [lambda c: c.get_album_info(album.id) for _ in range(40)],
+            ),
+            "tag_assets": (
+                model.mean_seconds("tag_assets", 1),
+                [lambda c, i=i: c.tag_assets(tag.id, [i]) for i in ids[:70]],
+            ),
+            "untag_assets": (
+                model.mean_seconds("untag_assets", 1),
+                [lambda c, i=i: c.untag_assets(tag.id, [i]) for i in ids[:55]],
+            ),
+        }
+        measured: dict[str, float] = {}
+
+        def run(name: str) -> None:
+            with sim.client() as client:
+                measured[name] = statistics.fmean(_timed(client, plans[name][1]))
+
+        threads = [threading.Thread(target=run, args=(name,)) for name in plans]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    report = {name: (round(measured[name] * 1000, 1), round(plan[0] * 1000, 1))
+              for name, plan in plans.items()}  # fmt: skip
+    for name, (expected, _) in plans.items():
+        assert measured[name] == pytest.approx(expected, rel=0.10), report
