@@ -373,6 +373,8 @@ class Library:
         """Apply an UpdateAssetDto. A new dateTimeOriginal moves fileCreatedAt and localDateTime
         at once (Immich does it in its metadata job, moments later)."""
         asset = self.asset(asset_id)
+        if "livePhotoVideoId" in changes:
+            raise InvalidRequest("the simulator does not support livePhotoVideoId")
         if "dateTimeOriginal" in changes:
             _set_date_time_original(asset, str(changes["dateTimeOriginal"]))
         if "description" in changes:
