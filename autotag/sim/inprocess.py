@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio.from_thread
+import attrs
 import httpx
 
 from autotag.closing import Closing
@@ -58,8 +59,6 @@ class InProcessSimulator(Closing):
     def __init__(self, config: SimConfig | None = None, **settings: Any) -> None:
         config = config if config is not None else SimConfig(time_scale=0.0)
         if settings:
-            import attrs
-
             config = attrs.evolve(config, **settings)
         self.simulator = Simulator(config)
         self.transport = SyncASGITransport(self.simulator.app)

@@ -88,6 +88,3 @@ class LatencyModel:
         """Steady-state speed-up of ``concurrency`` clients over one (documentation aid)."""
         served = min(concurrency, workers) if workers > 0 else concurrency
         return served / (1.0 + self.contention * max(0, concurrency - 1))
-
-    def reseed(self) -> None:
-        self._rng = random.Random(self.seed)
