@@ -73,7 +73,11 @@ def test_seed_preset_has_the_seed_library_shape(seed: Library) -> None:
     assert len(seed.assets) == 26_562
     sizes = sorted((len(album.members) for album in seed.albums.values()), reverse=True)
     assert sizes[0] >= 2_000 and sizes[2] >= 1_000  # a few large albums
-    assert 2_900 <= len(seed.albums) <= 3_500  # ~3,377 album details minus those made in-run
+    assert 3_250 <= len(seed.albums) <= 3_377  # 3,377 album details minus those made in-run
+    names = [album.name for album in seed.albums.values()]
+    assert len(set(names)) == len(names), "album names are unique (the real tool insists)"
+    paths = [asset.original_path for asset in seed.assets.values()]
+    assert len(set(paths)) == len(paths)
     groups = seed.duplicate_groups()
     in_groups = [len(members) for members in groups.values() for _ in members]
     extra_fetches = sum(3 * k - 1 for k in in_groups)  # research §9.2
