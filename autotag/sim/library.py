@@ -120,6 +120,8 @@ class Library:
         self.tag_children: dict[str, set[str]] = {}
         self.tag_members: dict[str, set[str]] = {}
         self.asset_albums: dict[str, set[str]] = {}
+        #: Assets whose visibility hides them from a default search (hidden, locked).
+        self.hidden_assets = 0
 
     # ---- construction (used by the dataset generator) ----
 
@@ -391,9 +393,14 @@ class Library:
         if "longitude" in changes:
             asset.longitude = float(changes["longitude"])  # type: ignore[arg-type]
         if "visibility" in changes:
+            hidden_before = asset.visibility in _HIDDEN
             asset.visibility = str(changes["visibility"])
+            self.hidden_assets += (asset.visibility in _HIDDEN) - hidden_before
         asset.updated_at = self.clock.tick()
         return asset
+
+
+_HIDDEN = ("hidden", "locked")
 
 
 def _tag_path(value: str) -> list[str]:

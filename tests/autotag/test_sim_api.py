@@ -236,3 +236,13 @@ def test_runtime_configuration_is_checked(sim: InProcessSimulator) -> None:
     for bad in ({"time_scale": -1}, {"nope": 1}, {"faults": "5xx=2"}, {"workers": "x"}):
         with pytest.raises(SimControlError, match="HTTP 400"):
             sim.control.configure(**bad)
+
+
+def test_hidden_assets_leave_the_default_search(client: ImmichClient) -> None:
+    everything = [hit.id for hit in _all(client)]
+    client.update_asset(everything[3], visibility="hidden")
+    visible = [hit.id for hit in _all(client)]
+    assert visible == everything[:3] + everything[4:]
+    assert [hit.id for hit in _all(client, visibility="hidden")] == [everything[3]]
+    client.update_asset(everything[3], visibility="timeline")
+    assert [hit.id for hit in _all(client)] == everything
