@@ -23,34 +23,19 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from autotag.sim.config import SimConfig
+from autotag.sim.control import control_routes
 from autotag.sim.dataset import generate
 from autotag.sim.faults import FaultInjector
 from autotag.sim.handlers import OPERATIONS, Call, Operation
 from autotag.sim.latency import LatencyModel
 from autotag.sim.library import InvalidRequest, Library, UnknownId
+from autotag.sim.replies import error_response
 from autotag.sim.stats import ServerStats
 from autotag.sim.validation import validate_body
-
-_REASONS = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-}
 
 
 class DroppedConnection(Exception):
     """Raised after the response headers went out: the server closes the connection."""
-
-
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """Immich's error body: ``{"message", "error", "statusCode"}``."""
-    body = {"message": message, "error": _REASONS.get(status, "Error"), "statusCode": status}
-    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _format_seconds(seconds: float) -> str:
@@ -205,8 +190,6 @@ class Simulator:
     # ---- the ASGI app ----
 
     def _build_app(self) -> Starlette:
-        from autotag.sim.control import control_routes
-
         routes = [
             Route(operation.path, self.endpoint(operation), methods=[operation.method])
             for operation in OPERATIONS
