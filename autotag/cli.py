@@ -21,6 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autotag",
         description="Immich auto-tagging engine, Immich simulator and profiling harness.",
+        epilog="example:\n  autotag sim --dataset small --port 2283",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"autotag {__version__}")
     parser.add_argument(

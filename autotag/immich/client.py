@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-
 import httpx
 
+from autotag.closing import Closing
 from autotag.immich.resources.albums import AlbumsApi
 from autotag.immich.resources.assets import AssetsApi
 from autotag.immich.resources.server import ServerApi
@@ -18,7 +17,7 @@ from autotag.immich.session import (
 from autotag.immich.stats import RequestStats
 
 
-class ImmichClient(AssetsApi, AlbumsApi, TagsApi, ServerApi):
+class ImmichClient(Closing, AssetsApi, AlbumsApi, TagsApi, ServerApi):
     """One client per run: one httpx.Client (keep-alive), header ``x-api-key``, typed errors.
 
     ``base_url`` is ``http://host:port`` or ``http://host:port/api``. ``keep_alive=False`` opens a
@@ -62,17 +61,6 @@ class ImmichClient(AssetsApi, AlbumsApi, TagsApi, ServerApi):
 
     def close(self) -> None:
         self._session.close()
-
-    def __enter__(self) -> ImmichClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"ImmichClient({self.base_url!r}, keep_alive={self.keep_alive})"

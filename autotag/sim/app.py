@@ -23,34 +23,19 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from autotag.sim.config import SimConfig
+from autotag.sim.control import control_routes
 from autotag.sim.dataset import generate
 from autotag.sim.faults import FaultInjector
 from autotag.sim.handlers import OPERATIONS, Call, Operation
 from autotag.sim.latency import LatencyModel
 from autotag.sim.library import InvalidRequest, Library, UnknownId
+from autotag.sim.replies import error_response
 from autotag.sim.stats import ServerStats
 from autotag.sim.validation import validate_body
-
-_REASONS = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-}
 
 
 class DroppedConnection(Exception):
     """Raised after the response headers went out: the server closes the connection."""
-
-
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """Immich's error body: ``{"message", "error", "statusCode"}``."""
-    body = {"message": message, "error": _REASONS.get(status, "Error"), "statusCode": status}
-    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _format_seconds(seconds: float) -> str:
@@ -139,6 +124,7 @@ class Simulator:
         return error_response(429, "Too many requests", headers={"retry-after": retry_after})
 
     async def _handle(self, operation: Operation, request: Request) -> Response:
+        started = time.perf_counter()
         raw = await request.body()
         fault = None
         if operation.auth:
@@ -161,15 +147,23 @@ class Simulator:
             return error_response(400, str(exc))
         except UnknownId as exc:
             return error_response(404, str(exc))
+        response: Response
+        if fault == "drop":
+            response = _Dropped()
+        elif reply.status == 204:
+            response = Response(status_code=204)
+        else:
+            response = JSONResponse(reply.payload, status_code=reply.status)
         seconds = self.latency.service_seconds(operation.name, reply.items, self.in_flight)
         if fault == "slow":
             seconds *= self.config.faults.slow_factor
-        await self._wait(seconds)
-        if fault == "drop":
-            return _Dropped()
-        if reply.status == 204:
-            return Response(status_code=204)
-        return JSONResponse(reply.payload, status_code=reply.status)
+        if seconds > 0:
+            # the modelled time includes the work just done (handler, JSON encoding) and the
+            # expected time outside the server (transport, the client's decoding)
+            config = self.config
+            outside = (config.overhead_ms + config.overhead_per_item_ms * reply.items) / 1000.0
+            await self._wait(seconds - (time.perf_counter() - started) - outside)
+        return response
 
     def _parse_body(self, operation: Operation, raw: bytes) -> Any:
         if not operation.has_body:
@@ -196,8 +190,6 @@ class Simulator:
     # ---- the ASGI app ----
 
     def _build_app(self) -> Starlette:
-        from autotag.sim.control import control_routes
-
         routes = [
             Route(operation.path, self.endpoint(operation), methods=[operation.method])
             for operation in OPERATIONS

@@ -36,6 +36,10 @@ class SimConfig:
     ``workers``: requests served at once (0 = no limit); others queue.
     ``max_in_flight``: more requests than this in flight -> 429 with Retry-After.
     ``retry_after``: the Retry-After of those 429s, in seconds at time scale 1 (scaled with it).
+    ``overhead_ms`` + ``overhead_per_item_ms`` x items: taken off every modelled latency (not
+    scaled): the time a request spends outside the server's delay (timer overshoot, loopback
+    transport, the client decoding each returned asset), so that client-measured per-call times
+    match the seed's figures, which include its own client's work.
     """
 
     dataset: DatasetParams = attrs.field(factory=lambda: PRESETS["small"])
@@ -49,6 +53,8 @@ class SimConfig:
     latency_seed: int = 1
     max_in_flight: int | None = attrs.field(default=None, validator=_positive_or_none)
     retry_after: float = attrs.field(default=1.0, validator=_non_negative)
+    overhead_ms: float = attrs.field(default=1.5, validator=_non_negative)
+    overhead_per_item_ms: float = attrs.field(default=0.03, validator=_non_negative)
     faults: FaultSpec = attrs.field(factory=FaultSpec)
     costs: dict[str, Cost] = attrs.field(factory=lambda: dict(DEFAULT_COSTS))
 
@@ -86,5 +92,7 @@ class SimConfig:
             "latency_seed": self.latency_seed,
             "max_in_flight": self.max_in_flight,
             "retry_after": self.retry_after,
+            "overhead_ms": self.overhead_ms,
+            "overhead_per_item_ms": self.overhead_per_item_ms,
             "faults": str(self.faults),
         }

@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from autotag.errors import ConfigError
 from autotag.sim.faults import FaultSpec
+from autotag.sim.replies import error_response
 from autotag.sim.snapshot import state_digest, state_dump
 
 if TYPE_CHECKING:
@@ -35,13 +36,13 @@ CONFIGURABLE: dict[str, tuple[type, ...]] = {
     "latency_seed": (int,),
     "max_in_flight": (int, type(None)),
     "retry_after": (int, float),
+    "overhead_ms": (int, float),
+    "overhead_per_item_ms": (int, float),
     "faults": (str,),
 }
 
 
 def control_routes(sim: Simulator) -> list[Route]:
-    from autotag.sim.app import error_response
-
     def guarded(
         handler: Callable[[Request], Awaitable[Any]],
     ) -> Callable[[Request], Awaitable[Response]]:

@@ -56,7 +56,7 @@ class DatasetParams:
     #: Mean number of files of one day in the camera roll, in WhatsApp, and in screenshots and
     #: downloads: they set how many temp albums (one per day) earlier runs left behind.
     camera_burst_mean: float = 6.0
-    whatsapp_burst_mean: float = 2.5
+    whatsapp_burst_mean: float = 2.8
     other_burst_mean: float = 3.0
 
     # Dates.
@@ -266,6 +266,14 @@ class _Generator:
         self.scans: list[str] = []
         self.recent: list[str] = []
         self.counter = 0
+        self.paths: set[str] = set()
+        self.event_titles: dict[date, set[str]] = {}
+        self.years = list(range(params.first_year, params.library_date.year + 1))
+        self.year_weights = [
+            (1.0 + 0.15 * index)
+            * (min(date(year, 12, 31), params.library_date) - date(year, 1, 1)).days
+            for index, year in enumerate(self.years)
+        ]
 
     # ---- helpers ----
 
@@ -273,9 +281,9 @@ class _Generator:
         return self.library.new_id()
 
     def _year(self) -> int:
-        years = list(range(self.p.first_year, self.p.library_date.year + 1))
-        weights = [1.0 + 0.15 * index for index in range(len(years))]
-        return self.rng.choices(years, weights)[0]
+        """A year, later ones more likely (more photos per day), weighted by the days it has
+        before the library date."""
+        return self.rng.choices(self.years, self.year_weights)[0]
 
     def _day(self, year: int | None = None) -> date:
         year = year if year is not None else self._year()
@@ -309,6 +317,7 @@ class _Generator:
         asset by the file's mtime (``mtime_local``, default the capture time)."""
         rng = self.rng
         asset_id = self._uuid()
+        path = self._unique(path)
         file_name = path.rsplit("/", 1)[1]
         immich_local = local if exif or mtime_local is None else mtime_local
         created = self._utc(immich_local)
@@ -355,6 +364,18 @@ class _Generator:
             self.name_dates[asset_id] = name_date
         return asset_id
 
+    def _unique(self, path: str) -> str:
+        """The path, or ``stem_1.ext``, ``stem_2.ext``... if a file already has it (as phones
+        name two photos taken in the same second)."""
+        if path in self.paths:
+            stem, _, extension = path.rpartition(".")
+            number = 1
+            while f"{stem}_{number}.{extension}" in self.paths:
+                number += 1
+            path = f"{stem}_{number}.{extension}"
+        self.paths.add(path)
+        return path
+
     def _camera_name(self, style: str, local: datetime, video: bool) -> tuple[str, bool]:
         """(file name, whether the name carries the date)."""
         self.counter += 1
@@ -399,7 +420,7 @@ class _Generator:
             size = min(left, max(1, round(rng.expovariate(1.0 / self.p.event_size_mean))))
             left -= size
             day = self._day()
-            title = rng.choice(EVENT_NAMES)
+            title = self._event_title(day)
             folder = _Folder(day=day, title=title, asset_ids=[])
             camera = rng.choice(CAMERAS)
             moment = self._time(day, 9, 18)
@@ -419,6 +440,19 @@ class _Generator:
                 )
                 moment += timedelta(seconds=rng.randrange(20, 2400))
             self.folders.append(folder)
+
+    def _event_title(self, day: date) -> str:
+        """A title no other event of that day has (album names must be unique)."""
+        taken = self.event_titles.setdefault(day, set())
+        title = self.rng.choice(EVENT_NAMES)
+        number = 2
+        while title in taken:
+            title = self.rng.choice(EVENT_NAMES)
+            if title in taken and len(taken) >= len(EVENT_NAMES) // 2:
+                title = f"{title} {number}"
+                number += 1
+        taken.add(title)
+        return title
 
     def _recent_day(self) -> date:
         return self.p.library_date - timedelta(days=self.rng.randrange(1, 120))

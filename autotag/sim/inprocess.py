@@ -7,12 +7,13 @@ on an event loop in a background thread (an anyio blocking portal) and hands eac
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Any
 
 import anyio.from_thread
+import attrs
 import httpx
 
+from autotag.closing import Closing
 from autotag.immich.client import ImmichClient
 from autotag.sim.app import DroppedConnection, Simulator
 from autotag.sim.config import SimConfig
@@ -49,7 +50,7 @@ class SyncASGITransport(httpx.BaseTransport):
         self._portal_cm.__exit__(None, None, None)
 
 
-class InProcessSimulator:
+class InProcessSimulator(Closing):
     """A Simulator plus a transport to it; ``client()`` gives ImmichClients bound to it.
 
     Use as a context manager (it owns a background event-loop thread).
@@ -58,8 +59,6 @@ class InProcessSimulator:
     def __init__(self, config: SimConfig | None = None, **settings: Any) -> None:
         config = config if config is not None else SimConfig(time_scale=0.0)
         if settings:
-            import attrs
-
             config = attrs.evolve(config, **settings)
         self.simulator = Simulator(config)
         self.transport = SyncASGITransport(self.simulator.app)
@@ -80,14 +79,3 @@ class InProcessSimulator:
     def close(self) -> None:
         self.control.close()
         self.transport.close()
-
-    def __enter__(self) -> InProcessSimulator:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

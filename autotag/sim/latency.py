@@ -33,7 +33,7 @@ DEFAULT_COSTS: dict[str, Cost] = {
     # measured in the seed's baseline profile
     "search_assets": Cost(30.0, 0.1476),  # per hit: a page of 250 -> 66.9 ms
     "get_asset_info": Cost(36.8),
-    "get_album_info": Cost(239.6, ALBUM_PER_ASSET_MS),  # per asset in the album
+    "get_album_info": Cost(239.8, ALBUM_PER_ASSET_MS),  # per asset in the album
     "tag_assets": Cost(145.0, 4.0),  # per id: 1 id -> 149 ms
     "untag_assets": Cost(196.0, 4.0),  # per id: 1 id -> 200 ms
     # not measured by the seed: chosen to be plausible next to those
@@ -59,17 +59,14 @@ DEFAULT_COSTS: dict[str, Cost] = {
 
 @attrs.define
 class LatencyModel:
-    """Draws service times. Deterministic for a given seed and sequence of requests."""
+    """Draws service times. Deterministic for a given seed and each operation's call order."""
 
     costs: dict[str, Cost] = attrs.field(factory=lambda: dict(DEFAULT_COSTS))
     time_scale: float = 1.0
     jitter: float = 0.25
     contention: float = 0.02
     seed: int = 1
-    _rng: random.Random = attrs.field(init=False)
-
-    def __attrs_post_init__(self) -> None:
-        self._rng = random.Random(self.seed)
+    _streams: dict[str, random.Random] = attrs.field(init=False, factory=dict)
 
     def mean_seconds(self, operation: str, items: int = 0) -> float:
         """The configured mean (time scale applied), without jitter or contention."""
@@ -81,13 +78,18 @@ class LatencyModel:
             return 0.0
         if self.jitter > 0.0:
             sigma = self.jitter
-            mean *= self._rng.lognormvariate(-0.5 * sigma * sigma, sigma)
+            mean *= self._stream(operation).lognormvariate(-0.5 * sigma * sigma, sigma)
         return mean * (1.0 + self.contention * max(0, in_flight - 1))
+
+    def _stream(self, operation: str) -> random.Random:
+        """One random stream per operation: the n-th call of an operation always gets the same
+        jitter, however calls of different operations interleave."""
+        stream = self._streams.get(operation)
+        if stream is None:
+            stream = self._streams[operation] = random.Random(f"{self.seed}:{operation}")
+        return stream
 
     def throughput_factor(self, concurrency: int, workers: int) -> float:
         """Steady-state speed-up of ``concurrency`` clients over one (documentation aid)."""
         served = min(concurrency, workers) if workers > 0 else concurrency
         return served / (1.0 + self.contention * max(0, concurrency - 1))
-
-    def reseed(self) -> None:
-        self._rng = random.Random(self.seed)

@@ -120,6 +120,8 @@ class Library:
         self.tag_children: dict[str, set[str]] = {}
         self.tag_members: dict[str, set[str]] = {}
         self.asset_albums: dict[str, set[str]] = {}
+        #: Assets whose visibility hides them from a default search (hidden, locked).
+        self.hidden_assets = 0
 
     # ---- construction (used by the dataset generator) ----
 
@@ -373,6 +375,8 @@ class Library:
         """Apply an UpdateAssetDto. A new dateTimeOriginal moves fileCreatedAt and localDateTime
         at once (Immich does it in its metadata job, moments later)."""
         asset = self.asset(asset_id)
+        if "livePhotoVideoId" in changes:
+            raise InvalidRequest("the simulator does not support livePhotoVideoId")
         if "dateTimeOriginal" in changes:
             _set_date_time_original(asset, str(changes["dateTimeOriginal"]))
         if "description" in changes:
@@ -389,9 +393,14 @@ class Library:
         if "longitude" in changes:
             asset.longitude = float(changes["longitude"])  # type: ignore[arg-type]
         if "visibility" in changes:
+            hidden_before = asset.visibility in _HIDDEN
             asset.visibility = str(changes["visibility"])
+            self.hidden_assets += (asset.visibility in _HIDDEN) - hidden_before
         asset.updated_at = self.clock.tick()
         return asset
+
+
+_HIDDEN = ("hidden", "locked")
 
 
 def _tag_path(value: str) -> list[str]:

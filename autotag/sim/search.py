@@ -62,10 +62,10 @@ def find_assets(library: Library, body: dict[str, Any]) -> list[AssetRecord]:
         pool: list[AssetRecord] = library.ordered
     else:
         pool = sorted((library.assets[asset_id] for asset_id in candidates), key=_seq)
-    found = [asset for asset in pool if all(test(asset) for test in predicates)]
-    if body.get("order") == "asc":
-        found.reverse()
-    return found
+    if predicates:
+        pool = [asset for asset in pool if all(test(asset) for test in predicates)]
+    # the plain listing is the library's own list: never changed here, only sliced by callers
+    return pool[::-1] if body.get("order") == "asc" else pool
 
 
 def _seq(asset: AssetRecord) -> int:
@@ -102,7 +102,8 @@ def _predicates(library: Library, body: dict[str, Any]) -> list[Predicate]:
         tests.append(lambda asset: not albums_of[asset.id])
     visibility = body.get("visibility")
     if visibility is None:
-        tests.append(lambda asset: asset.visibility in ("timeline", "archive"))
+        if library.hidden_assets:
+            tests.append(lambda asset: asset.visibility in ("timeline", "archive"))
     else:
         tests.append(lambda asset: asset.visibility == visibility)
     if "isEncoded" in body:

@@ -21,13 +21,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from types import TracebackType
 from typing import IO, Any
 
 import attrs
 import httpx
 import uvicorn
 
+from autotag.closing import Closing
 from autotag.errors import AutotagError, ConfigError
 from autotag.immich.client import ImmichClient
 from autotag.sim.app import DroppedConnection, Simulator
@@ -108,7 +108,7 @@ def _stop_when_stdin_closes(server: uvicorn.Server) -> None:
 
 
 @attrs.define
-class RunningSimulator:
+class RunningSimulator(Closing):
     """A simulator serving in a child process. Stop it with ``stop()`` or a ``with`` block."""
 
     base_url: str
@@ -163,15 +163,7 @@ class RunningSimulator:
         self._log.close()
         return process.returncode
 
-    def __enter__(self) -> RunningSimulator:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         self.stop()
 
 

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
-import jsonschema
 from jsonschema.exceptions import best_match
 
-from autotag.immich.contract import operation_schema
+from autotag.immich.contract import validator
 from autotag.sim.library import InvalidRequest
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
-@functools.cache
-def _validator(operation_id: str) -> jsonschema.Draft7Validator | None:
-    schema = operation_schema(operation_id, "body")
-    return jsonschema.Draft7Validator(schema) if schema is not None else None
-
-
 def validate_body(operation_id: str, body: Any) -> None:
     """Raise InvalidRequest (-> 400) when ``body`` does not follow the operation's schema."""
-    validator = _validator(operation_id)
-    if validator is None:
+    compiled = validator(operation_id, "body")
+    if compiled is None:
         return
-    error = best_match(validator.iter_errors(body))
+    error = best_match(compiled.iter_errors(body))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "body"
         raise InvalidRequest(f"{where}: {error.message}")

@@ -189,7 +189,9 @@ def bulk_results(results: list[BulkResult]) -> list[dict[str, Any]]:
     return out
 
 
-def duplicate_group(duplicate_id: str, members: list[AssetRecord], library: Library) -> dict:
+def duplicate_group(
+    duplicate_id: str, members: list[AssetRecord], library: Library
+) -> dict[str, Any]:
     keep = max(members, key=lambda asset: (asset.file_size, asset.id))
     return {
         "duplicateId": duplicate_id,

@@ -15,12 +15,12 @@ from autotag.immich.unset import UNSET, Unset
 class MetadataSearch:
     """Filters and paging for ``POST /api/search/metadata``.
 
-    ``page`` starts at 1; ``size`` defaults to 250 on the server (max 1000). ``tag_ids=None``
-    (JSON null) asks for assets without tags; leave it UNSET to not filter by tags.
+    ``page`` starts at 1; ``size`` defaults to 250 on the server (max 1000). Fields left UNSET
+    or None are not sent, except ``tag_ids=None``, sent as JSON null: assets without tags.
     """
 
-    page: int | Unset = UNSET
-    size: int | Unset = UNSET
+    page: int | Unset | None = UNSET
+    size: int | Unset | None = UNSET
     id: str | Unset = UNSET
     tag_ids: list[str] | Unset | None = UNSET
     album_ids: list[str] | Unset = UNSET
@@ -50,11 +50,13 @@ class MetadataSearch:
         body: dict[str, Any] = {}
         for name, wire in _WIRE_NAMES:
             value = getattr(self, name)
-            if value is not UNSET:
-                body[wire] = wire_value(value)
+            if value is UNSET or (value is None and name not in _NULLABLE):
+                continue
+            body[wire] = wire_value(value)
         return body
 
 
+_NULLABLE = frozenset({"tag_ids"})
 _WIRE_NAMES: tuple[tuple[str, str], ...] = tuple(
     (field.name, camel(field.name)) for field in attrs.fields(MetadataSearch)
 )

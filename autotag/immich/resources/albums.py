@@ -57,22 +57,12 @@ class AlbumsApi(Resource):
 
     def add_assets_to_album(self, album_id: str, asset_ids: Iterable[str]) -> list[BulkIdResult]:
         """PUT /api/albums/{id}/assets — one result per id (error ``duplicate`` if already in)."""
-        data = self._session.call(
-            "add_assets_to_album",
-            "PUT",
-            f"/albums/{path_id(album_id)}/assets",
-            body={"ids": list(asset_ids)},
-        )
-        return [BulkIdResult.from_json(item) for item in data]
+        path = f"/albums/{path_id(album_id)}/assets"
+        return self._bulk_ids("add_assets_to_album", "PUT", path, asset_ids)
 
     def remove_asset_from_album(
         self, album_id: str, asset_ids: Iterable[str]
     ) -> list[BulkIdResult]:
         """DELETE /api/albums/{id}/assets — one result per id (``not_found`` if not in it)."""
-        data = self._session.call(
-            "remove_asset_from_album",
-            "DELETE",
-            f"/albums/{path_id(album_id)}/assets",
-            body={"ids": list(asset_ids)},
-        )
-        return [BulkIdResult.from_json(item) for item in data]
+        path = f"/albums/{path_id(album_id)}/assets"
+        return self._bulk_ids("remove_asset_from_album", "DELETE", path, asset_ids)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import quote
 
+from autotag.immich.dto import BulkIdResult
 from autotag.immich.session import ApiSession
 
 
@@ -16,3 +18,10 @@ class Resource:
     """Base of the resource mixins."""
 
     _session: ApiSession
+
+    def _bulk_ids(
+        self, operation: str, method: str, path: str, ids: Iterable[str]
+    ) -> list[BulkIdResult]:
+        """A BulkIdsDto write (``{"ids": [...]}``) answered with one result per id."""
+        data = self._session.call(operation, method, path, body={"ids": list(ids)})
+        return [BulkIdResult.from_json(item) for item in data]

@@ -42,20 +42,12 @@ class TagsApi(Resource):
 
     def tag_assets(self, tag_id: str, asset_ids: Iterable[str]) -> list[BulkIdResult]:
         """PUT /api/tags/{id}/assets — one result per id (error ``duplicate`` if already tagged)."""
-        data = self._session.call(
-            "tag_assets", "PUT", f"/tags/{path_id(tag_id)}/assets", body={"ids": list(asset_ids)}
-        )
-        return [BulkIdResult.from_json(item) for item in data]
+        return self._bulk_ids("tag_assets", "PUT", f"/tags/{path_id(tag_id)}/assets", asset_ids)
 
     def untag_assets(self, tag_id: str, asset_ids: Iterable[str]) -> list[BulkIdResult]:
         """DELETE /api/tags/{id}/assets — one result per id (``not_found`` if not tagged)."""
-        data = self._session.call(
-            "untag_assets",
-            "DELETE",
-            f"/tags/{path_id(tag_id)}/assets",
-            body={"ids": list(asset_ids)},
-        )
-        return [BulkIdResult.from_json(item) for item in data]
+        path = f"/tags/{path_id(tag_id)}/assets"
+        return self._bulk_ids("untag_assets", "DELETE", path, asset_ids)
 
     def bulk_tag_assets(self, tag_ids: Iterable[str], asset_ids: Iterable[str]) -> int:
         """PUT /api/tags/assets — every tag onto every asset; returns Immich's ``count``."""
