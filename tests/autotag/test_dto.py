@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pickle
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -62,7 +62,7 @@ def test_unset_is_a_falsy_singleton_that_survives_pickling() -> None:
 
 def test_dates_parse_to_aware_datetimes() -> None:
     asset = Asset.from_json(MINIMAL_ASSET)
-    assert asset.file_created_at == datetime(2019, 7, 14, 8, 15, tzinfo=timezone.utc)
+    assert asset.file_created_at == datetime(2019, 7, 14, 8, 15, tzinfo=UTC)
     assert parse_datetime("2019-07-14T10:15:00+02:00").utcoffset() == timedelta(hours=2)
 
 
@@ -97,7 +97,7 @@ def test_search_body_has_only_the_fields_set() -> None:
 
 _ids = st.lists(st.uuids().map(str), max_size=3)
 _text = st.text(max_size=20)
-_dates = st.datetimes(timezones=st.just(timezone.utc))
+_dates = st.datetimes(timezones=st.just(UTC))
 _search_fields = st.fixed_dictionaries(
     {},
     optional={

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -150,7 +150,7 @@ def test_update_date_moves_the_immich_dates(client: ImmichClient) -> None:
     updated = client.update_asset(hit.id, date_time_original=moment)
     assert updated.exif_info.date_time_original == moment  # type: ignore[union-attr]
     assert updated.file_created_at == moment
-    assert updated.local_date_time == datetime(2019, 7, 14, 10, 15, tzinfo=timezone.utc)
+    assert updated.local_date_time == datetime(2019, 7, 14, 10, 15, tzinfo=UTC)
     assert client.get_asset_info(hit.id).file_created_at == moment
     with pytest.raises(BadRequestError, match="dateTimeOriginal"):
         client.update_asset(hit.id, date_time_original="yesterday")

@@ -79,4 +79,7 @@ def test_measured_means_match_the_configured_latencies() -> None:
         report = f"{name}: measured {measured[name] * 1000:.1f} ms, configured "
         report += f"{configured * 1000:.1f} ms, with the jitter drawn {drawn * 1000:.1f} ms"
         assert measured[name] == pytest.approx(drawn, rel=0.10), report
-        assert measured[name] == pytest.approx(configured, rel=0.10), report
+        # Against the configured mean, allow for how far this sample's jitter drifted from it
+        # (known exactly, see above): what is left must be within 10 %.
+        drift = abs(drawn - configured)
+        assert abs(measured[name] - configured) <= 0.10 * configured + drift, report
