@@ -12,9 +12,11 @@ import cProfile
 import json
 import os
 import platform
+import pstats
 import resource
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -24,6 +26,7 @@ from typing import Any
 import attrs
 
 import autotag
+from autotag.engine.pool import ThreadHooks
 from autotag.immich.stats import RequestStats
 
 SCHEMA = "perfkit.run/1"
@@ -93,13 +96,38 @@ def _atomic_write_bytes(path: Path, write: Any) -> None:
 
 @attrs.define
 class ProfileRecorder:
-    """cProfile around the run, with periodic snapshots taken between assets."""
+    """cProfile around the run, with periodic snapshots taken between assets.
+
+    Worker threads (bounded concurrency) get a profiler each; when they stop, their statistics
+    are added to the run's (as ``pstats.Stats.add`` does), so call counts stay exact. Their
+    seconds overlap in time: the profile's total then exceeds the run's wall time, and the
+    sidecar says how many threads it covers.
+    """
 
     path: Path
     snapshot_interval: float | None = None
     profiler: cProfile.Profile = attrs.field(factory=cProfile.Profile)
     snapshots: int = 0
     _last: float = attrs.field(factory=time.monotonic)
+    _workers: list[cProfile.Profile] = attrs.field(factory=list)
+    _lock: threading.Lock = attrs.field(factory=threading.Lock)
+
+    @property
+    def threads(self) -> int:
+        return 1 + len(self._workers)
+
+    def thread_hooks(self) -> ThreadHooks:
+        def start() -> cProfile.Profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            return profiler
+
+        def stop(profiler: cProfile.Profile) -> None:
+            profiler.disable()
+            with self._lock:
+                self._workers.append(profiler)
+
+        return ThreadHooks(start, stop)
 
     def start(self) -> None:
         self._last = time.monotonic()
@@ -123,7 +151,15 @@ class ProfileRecorder:
         self._dump()
 
     def _dump(self) -> None:
-        _atomic_write_bytes(self.path, lambda tmp: self.profiler.dump_stats(str(tmp)))
+        with self._lock:
+            workers = list(self._workers)
+        if not workers:
+            _atomic_write_bytes(self.path, lambda tmp: self.profiler.dump_stats(str(tmp)))
+            return
+        merged = pstats.Stats(self.profiler)
+        for worker in workers:
+            merged.add(worker)
+        _atomic_write_bytes(self.path, lambda tmp: merged.dump_stats(str(tmp)))
 
 
 @attrs.define
@@ -171,6 +207,7 @@ class RunRecord:
                 "file": recorder.path.name,
                 "snapshots": recorder.snapshots,
                 "complete": complete,
+                "threads": recorder.threads,
             },
         }
 

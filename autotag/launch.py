@@ -89,6 +89,9 @@ def launch(spec: LaunchSpec) -> LaunchOutcome:
     with _server(spec) as (url, api_key, control):
         client = ImmichClient(url, api_key, keep_alive=strategy.keep_alive)
         with client:
+            recorder = (
+                ProfileRecorder(spec.profile, spec.snapshot_interval) if spec.profile else None
+            )
             engine = Engine(
                 client,
                 config,
@@ -98,10 +101,8 @@ def launch(spec: LaunchSpec) -> LaunchOutcome:
                     resume=spec.resume,
                     max_assets=spec.max_assets,
                     progress=spec.progress,
+                    thread_hooks=recorder.thread_hooks() if recorder else None,
                 ),
-            )
-            recorder = (
-                ProfileRecorder(spec.profile, spec.snapshot_interval) if spec.profile else None
             )
             record = RunRecord(command=list(spec.argv), workload=workload)
 

@@ -26,7 +26,18 @@ MemberLoader = Callable[[ImmichClient, Album], list[str]]
 
 
 def members_from_album_info(client: ImmichClient, album: Album) -> list[str]:
+    """The real tool's way: getAlbumInfo, whose answer carries every member in full."""
     return [asset.id for asset in client.get_album_info(album.id).assets]
+
+
+def members_from_search(client: ImmichClient, album: Album) -> list[str]:
+    """searchAssets filtered by the album, 1,000 hits a page; nothing to read for an empty one."""
+    if album.asset_count == 0:
+        return []
+    return [hit.id for hit in client.iter_search_results(album_ids=[album.id], size=1000)]
+
+
+PENDING = "pending:"
 
 
 @attrs.define
@@ -34,7 +45,11 @@ class AlbumEntry:
     id: str
     name: str
     asset_count: int
-    album: Album
+    album: Album | None  # None while a batched creation is waiting to be sent
+
+    @property
+    def pending(self) -> bool:
+        return self.id.startswith(PENDING)
 
 
 class AlbumCollection:
@@ -45,14 +60,22 @@ class AlbumCollection:
         *,
         member_loader: MemberLoader = members_from_album_info,
         read_created_albums: bool = True,
+        relevant: Callable[[str], bool] | None = None,
+        map_reader: Callable[[Callable[[AlbumEntry], list[str]], list[AlbumEntry]], list[list[str]]]
+        | None = None,
     ) -> None:
         self._client = client
         self._report = report
         self._member_loader = member_loader
         self._read_created = read_created_albums
+        # Albums whose members can change no decision are not read (None: read every album).
+        self._relevant = relevant
+        # Runs the member reads (maybe concurrently); default: one after the other.
+        self._map_reader = map_reader or (lambda read, entries: [read(e) for e in entries])
         self._by_id: dict[str, AlbumEntry] = {}
         self._by_name: dict[str, AlbumEntry] = {}
         self._map: defaultdict[str, list[str]] | None = None
+        self._pending_members: defaultdict[str, list[str]] = defaultdict(list)
         self.skipped: list[str] = []
         self.on_map_built: Callable[[], None] | None = None
 
@@ -71,6 +94,9 @@ class AlbumCollection:
 
     def entries(self) -> list[AlbumEntry]:
         return list(self._by_id.values())
+
+    def entry(self, album_id: str) -> AlbumEntry:
+        return self._by_id[album_id]
 
     def find(self, name: str) -> AlbumEntry | None:
         return self._by_name.get(name)
@@ -94,10 +120,20 @@ class AlbumCollection:
         if self._map is not None:
             return
         mapping: defaultdict[str, list[str]] = defaultdict(list)
-        for entry in list(self._by_id.values()):
+        entries = [
+            entry
+            for entry in self._by_id.values()
+            if self._relevant is None or self._relevant(entry.name)
+        ]
+
+        def read(entry: AlbumEntry) -> list[str] | None:
             try:
-                members = self._member_loader(self._client, entry.album)
+                return self._member_loader(self._client, entry.album)  # type: ignore[arg-type]
             except NotFoundError:
+                return None
+
+        for entry, members in zip(entries, self._map_reader(read, entries), strict=True):
+            if members is None:
                 self.skipped.append(entry.name)
                 log.warning("album %r vanished while the map was built; skipped", entry.name)
                 self.forget(entry.id)
@@ -118,11 +154,6 @@ class AlbumCollection:
         by_id = self._by_id
         return [by_id[album_id].name for album_id in self.album_ids_for_asset(asset_id)]
 
-    def members_of(self, album_id: str) -> list[str]:
-        if self._map is None:
-            self.build_map()
-        return [asset for asset, albums in self._map.items() if album_id in albums]  # type: ignore[union-attr]
-
     # -- changes --------------------------------------------------------------------------
     def create(self, name: str, asset_ids: list[str] | None = None) -> AlbumEntry:
         """createAlbum (optionally with its first assets), then, like the real tool, read it."""
@@ -133,6 +164,24 @@ class AlbumCollection:
         entry = AlbumEntry(album.id, album.album_name, album.asset_count, album)
         self._add_entry(entry)
         return entry
+
+    def create_pending(self, name: str) -> AlbumEntry:
+        """An album that a batched write will create: usable at once, created at the flush."""
+        entry = AlbumEntry(PENDING + name, name, 0, None)
+        self._add_entry(entry)
+        return entry
+
+    def resolve_pending(self, entry: AlbumEntry, album: Album) -> None:
+        """The batched creation happened: the entry takes the real id everywhere."""
+        placeholder = entry.id
+        del self._by_id[placeholder]
+        entry.id, entry.album = album.id, album
+        self._by_id[album.id] = entry
+        for asset_id in self._pending_members.pop(placeholder, ()):
+            albums = self.album_ids_for_asset(asset_id)
+            for index, album_id in enumerate(albums):
+                if album_id == placeholder:
+                    albums[index] = album.id
 
     def delete(self, entry: AlbumEntry) -> bool:
         """deleteAlbum; False when it was already gone."""
@@ -152,6 +201,8 @@ class AlbumCollection:
         if album_id not in albums:
             albums.append(album_id)
             self._by_id[album_id].asset_count += 1
+            if album_id.startswith(PENDING):
+                self._pending_members[album_id].append(asset_id)
 
     def note_removed(self, album_id: str, asset_id: str) -> None:
         if self._map is None:

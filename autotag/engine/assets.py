@@ -1,15 +1,19 @@
-"""Full assets: reading them (getAssetInfo), and keeping every copy we hold in step with our writes.
+"""Full assets: reading them, and keeping every copy we hold in step with our own writes.
 
-Whatever the strategy, a decision must see the library as it is after the engine's own earlier
+Whatever the strategy, a decision must see the library as it is after the engine's earlier
 writes: that is what makes every preset reach the same final state. A DTO read from the server
 after a write already shows it; a DTO read before (the wrapper of the asset being processed, a
-cached duplicate member, a read that raced a batched write) is patched here when the write is made.
+cached duplicate member) is patched here when the write is made, and a write still waiting in a
+batch is laid over any DTO read from the server until it is sent. Tags are identified by name,
+as the rules see them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -17,13 +21,18 @@ from autotag.immich.client import ImmichClient
 from autotag.immich.dto import Asset, Tag
 from autotag.immich.unset import UNSET
 
+if TYPE_CHECKING:
+    from autotag.engine.tag_index import TagIndex
+
 
 class AssetStore:
-    """Reads full assets and tracks the live copies of each asset's DTO.
+    """Hands out full assets (with their tags) and tracks the copies of each asset's DTO.
 
-    ``cache=False`` (the baseline): every ``fetch`` is a getAssetInfo, and the copies are tracked
-    only until ``end_asset`` closes the asset being processed. ``cache=True``: an asset is read at
-    most once per run and its copy is kept (used for duplicate-group members).
+    ``cache=False`` (the baseline): every ``fetch`` is a getAssetInfo; copies are tracked only
+    until ``end_asset`` closes the asset being processed. ``cache=True``: an asset's DTO is kept
+    for the run once read (or once seeded from the duplicates listing), so it is read at most once.
+    With a tag index (tags read through tag searches) a DTO without tags gets them from the index
+    instead of from a getAssetInfo.
     """
 
     def __init__(self, client: ImmichClient, *, cache: bool) -> None:
@@ -31,29 +40,65 @@ class AssetStore:
         self._cache_enabled = cache
         self._cache: dict[str, Asset] = {}
         self._live: defaultdict[str, list[Asset]] = defaultdict(list)
-        # Tag changes not yet confirmed by the server (batched writes), applied to fresh reads.
+        # Tag changes made but not yet sent (batched writes): name -> Tag to add, None to remove.
         self._pending: defaultdict[str, dict[str, Tag | None]] = defaultdict(dict)
+        self.tag_index: TagIndex | None = None
 
+    # -- reading --------------------------------------------------------------------------
     def fetch(self, asset_id: str) -> Asset:
-        """The full asset: from the run cache when enabled, else one getAssetInfo."""
-        if self._cache_enabled:
-            cached = self._cache.get(asset_id)
-            if cached is not None:
-                return cached
+        """The asset with its tags: from the run cache, the tag index, or one getAssetInfo."""
+        cached = self._cache.get(asset_id)
+        if cached is not None:
+            if cached.tags is UNSET:
+                self._complete(cached)
+            return cached
         asset = self._client.get_asset_info(asset_id)
         self._overlay_pending(asset)
-        if self._cache_enabled:
-            self._cache[asset_id] = asset
-        else:
-            self._live[asset_id].append(asset)
+        self._keep(asset)
         return asset
+
+    def _complete(self, asset: Asset) -> None:
+        """Give a tag-less cached DTO its tags (from the index, else one getAssetInfo)."""
+        if self.tag_index is not None:
+            asset.tags = self.tag_index.tags_of(asset.id)
+            return
+        full = self._client.get_asset_info(asset.id)
+        self._overlay_pending(full)
+        asset.tags = full.tags
+        if asset.exif_info is UNSET:
+            asset.exif_info = full.exif_info
+
+    def with_known_tags(self, hit: Asset) -> Asset:
+        """A search hit carrying the tags the index knows (tags read through tag searches)."""
+        assert self.tag_index is not None
+        cached = self._cache.get(hit.id)
+        if cached is not None:
+            if cached.tags is UNSET:
+                cached.tags = self.tag_index.tags_of(hit.id)
+            return cached
+        asset = attrs.evolve(hit, tags=self.tag_index.tags_of(hit.id))
+        self._keep(asset)
+        return asset
+
+    def seed(self, assets: Iterable[Asset]) -> None:
+        """Cache DTOs obtained in bulk (duplicate-group members); tags are filled when needed."""
+        if not self._cache_enabled:
+            return
+        for asset in assets:
+            self._cache.setdefault(asset.id, asset)
 
     def cached(self, asset_id: str) -> Asset | None:
         return self._cache.get(asset_id)
 
+    def _keep(self, asset: Asset) -> None:
+        if self._cache_enabled:
+            self._cache[asset.id] = asset
+        else:
+            self._live[asset.id].append(asset)
+
     def track(self, asset: Asset) -> None:
         """Keep ``asset`` (a DTO obtained outside ``fetch``) in step with later writes."""
-        if self._cache_enabled and asset.id in self._cache:
+        if self._cache.get(asset.id) is asset:
             return
         self._live[asset.id].append(asset)
 
@@ -61,6 +106,7 @@ class AssetStore:
         """Forget the copies read while processing one asset (the cache stays)."""
         self._live.clear()
 
+    # -- writes ---------------------------------------------------------------------------
     def _copies(self, asset_id: str) -> list[Asset]:
         copies = list(self._live.get(asset_id, ()))
         cached = self._cache.get(asset_id)
@@ -71,15 +117,20 @@ class AssetStore:
     def apply_tag(self, asset_id: str, tag: Tag, *, added: bool, pending: bool) -> None:
         """Record that ``tag`` was added to / removed from ``asset_id`` on every copy we hold."""
         if pending:
-            self._pending[asset_id][tag.id] = tag if added else None
+            self._pending[asset_id][tag.name] = tag if added else None
+        if self.tag_index is not None:
+            self.tag_index.apply(asset_id, tag, added=added)
         for asset in self._copies(asset_id):
-            if asset.tags is UNSET:
-                continue
-            present = any(t.id == tag.id for t in asset.tags)
-            if added and not present:
-                asset.tags.append(tag)
-            elif not added and present:
-                asset.tags[:] = [t for t in asset.tags if t.id != tag.id]
+            if asset.tags is not UNSET:
+                _set_tag(asset.tags, tag, added)  # type: ignore[arg-type]
+
+    def confirm(self, asset_id: str, tag_name: str) -> None:
+        """A batched tag change reached the server: fresh reads show it from now on."""
+        changes = self._pending.get(asset_id)
+        if changes is not None:
+            changes.pop(tag_name, None)
+            if not changes:
+                del self._pending[asset_id]
 
     def apply_date(self, asset_id: str, when: datetime) -> None:
         """Record a new dateTimeOriginal (Immich moves fileCreatedAt and localDateTime with it)."""
@@ -87,29 +138,26 @@ class AssetStore:
             asset.file_created_at = when
             asset.local_date_time = when.replace(tzinfo=asset.local_date_time.tzinfo)
             if asset.exif_info is not UNSET:
-                asset.exif_info.date_time_original = when
-
-    def confirm_pending(self, asset_id: str, tag_id: str) -> None:
-        """A batched tag change reached the server: fresh reads show it from now on."""
-        changes = self._pending.get(asset_id)
-        if changes is not None:
-            changes.pop(tag_id, None)
-            if not changes:
-                del self._pending[asset_id]
+                asset.exif_info.date_time_original = when  # type: ignore[union-attr]
 
     def _overlay_pending(self, asset: Asset) -> None:
         changes = self._pending.get(asset.id)
         if not changes or asset.tags is UNSET:
             return
-        kept = [t for t in asset.tags if t.id not in changes]
-        kept.extend(tag for tag in changes.values() if tag is not None)
-        asset.tags[:] = kept
+        for name, tag in changes.items():
+            if tag is None:
+                asset.tags[:] = [t for t in asset.tags if t.name != name]  # type: ignore[union-attr]
+            else:
+                _set_tag(asset.tags, tag, True)  # type: ignore[arg-type]
 
     @property
     def cache_size(self) -> int:
         return len(self._cache)
 
 
-def with_tags(asset: Asset, tags: list[Tag]) -> Asset:
-    """A copy of a search hit that carries ``tags`` (read through tag searches)."""
-    return attrs.evolve(asset, tags=list(tags))
+def _set_tag(tags: list[Tag], tag: Tag, added: bool) -> None:
+    present = any(t.name == tag.name for t in tags)
+    if added and not present:
+        tags.append(tag)
+    elif not added and present:
+        tags[:] = [t for t in tags if t.name != tag.name]

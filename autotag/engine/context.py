@@ -6,17 +6,19 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from autotag.engine.albums import AlbumCollection
+from autotag.engine import dates
+from autotag.engine.albums import AlbumCollection, members_from_album_info, members_from_search
 from autotag.engine.assets import AssetStore
 from autotag.engine.config import EngineConfig
 from autotag.engine.duplicates import DuplicateCollection
+from autotag.engine.pool import ThreadHooks, WorkerPool
 from autotag.engine.presets import Strategy
 from autotag.engine.report import ModificationReport
 from autotag.engine.rules import Classification, classify
 from autotag.engine.statistics import RunStatistics
 from autotag.engine.tags import TagCollection
 from autotag.engine.wrapper import AssetResponseWrapper
-from autotag.engine.writer import Writer
+from autotag.engine.writer import BatchWriter, Writer
 from autotag.immich.client import ImmichClient
 from autotag.immich.unset import UNSET
 
@@ -28,6 +30,8 @@ class EngineContext:
     strategy: Strategy
     report: ModificationReport
     stats: RunStatistics
+    thread_hooks: ThreadHooks | None = None
+    pool: WorkerPool = attrs.field(init=False)
     tags: TagCollection = attrs.field(init=False)
     albums: AlbumCollection = attrs.field(init=False)
     duplicates: DuplicateCollection = attrs.field(init=False)
@@ -40,12 +44,42 @@ class EngineContext:
     )
 
     def __attrs_post_init__(self) -> None:
-        self.tags = TagCollection(self.client, self.report)
-        self.albums = AlbumCollection(self.client, self.report)
-        self.duplicates = DuplicateCollection(self.client)
-        self.assets = AssetStore(self.client, cache=self.strategy.cache_duplicates)
-        self.writer = Writer(self)
+        strategy = self.strategy
         self.timezone = ZoneInfo(self.config.extraction_timezone)
+        self.pool = WorkerPool(strategy.concurrency, self.thread_hooks)
+        self.tags = TagCollection(self.client, self.report)
+        if strategy.album_reads == "search":
+            self.albums = AlbumCollection(
+                self.client,
+                self.report,
+                member_loader=members_from_search,
+                read_created_albums=False,
+                relevant=self.album_matters,
+                map_reader=self.pool.map,
+            )
+        else:
+            self.albums = AlbumCollection(
+                self.client, self.report, member_loader=members_from_album_info
+            )
+        self.duplicates = DuplicateCollection(self.client)
+        self.assets = AssetStore(self.client, cache=strategy.cache_duplicates)
+        if strategy.cache_duplicates:
+            self.duplicates.on_members = self.assets.seed
+        self.writer = BatchWriter(self, self.pool) if strategy.batch_writes else Writer(self)
+
+    def album_matters(self, name: str) -> bool:
+        """Can the members of an album called ``name`` change any decision of the pipeline?
+
+        Rule albums (classification, conflicts), dated albums (album-date consistency, temp
+        albums) and conversion destinations do; an album like "Family" never does.
+        """
+        config = self.config
+        rules = (*config.rules, *(conversion.source for conversion in config.conversions))
+        return (
+            any(p.match(name) for rule in rules for p in rule.album_name_patterns)
+            or dates.album_date(name, self.timezone) is not None
+            or any(name in conversion.album_names for conversion in config.conversions)
+        )
 
     def classification(self, wrapper: AssetResponseWrapper) -> Classification:
         """The asset's status under the rules, as of now.

@@ -58,8 +58,11 @@ def get_all_assets(
             if max_assets is not None and handed >= max_assets:
                 ctx.writer.flush()
                 return
+            if ctx.assets.tag_index is not None:
+                hit = ctx.assets.with_known_tags(hit)
+            else:
+                ctx.assets.track(hit)
             wrapper = AssetResponseWrapper(asset_partial=hit, context=ctx)
-            ctx.assets.track(hit)
             if ctx.strategy.eager_detail:
                 wrapper._ensure_full_asset_loaded()
             handed += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import os
+import threading
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ class ModificationReport:
         self.path = path
         self.counts: Counter[ChangeKind] = Counter()
         self._file: TextIO | None = None
+        self._lock = threading.Lock()  # batched writes report from worker threads
         if path is not None:
             fresh = not path.exists() or path.stat().st_size == 0
             self._file = path.open("a", encoding="utf-8")
@@ -44,12 +46,13 @@ class ModificationReport:
                 self._file.flush()
 
     def record(self, kind: ChangeKind, asset_id: str, target: str, detail: str = "") -> None:
-        self.counts[kind] += 1
-        if self._file is not None:
-            stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
-            fields = (stamp, kind.value, asset_id, _clean(target), _clean(detail))
-            self._file.write("\t".join(fields) + "\n")
-            self._file.flush()
+        stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
+        line = "\t".join((stamp, kind.value, asset_id, _clean(target), _clean(detail))) + "\n"
+        with self._lock:
+            self.counts[kind] += 1
+            if self._file is not None:
+                self._file.write(line)
+                self._file.flush()
 
     def flush(self) -> None:
         """Hand every line so far to the OS (a killed process loses none of them)."""

@@ -18,11 +18,13 @@ from typing import Any
 
 import attrs
 
+from autotag.engine import tag_index
 from autotag.engine.checkpoint import Checkpoint, CheckpointStore
 from autotag.engine.config import EngineConfig
 from autotag.engine.context import EngineContext
 from autotag.engine.listing import ListingPosition, get_all_assets
 from autotag.engine.pipeline import process_single_asset
+from autotag.engine.pool import ThreadHooks
 from autotag.engine.presets import Strategy
 from autotag.engine.report import ModificationReport
 from autotag.engine.statistics import RunStatistics
@@ -51,6 +53,8 @@ class RunOptions:
     progress: Callable[[int, int | None], None] | None = None
     # Called between assets; the harness uses it for periodic profile snapshots.
     between_assets: Callable[[], None] | None = None
+    # Run in every worker thread of the request pool (the harness profiles them).
+    thread_hooks: ThreadHooks | None = None
 
 
 @attrs.define
@@ -102,7 +106,9 @@ class Engine:
         self.checkpoint = self._open_checkpoint()
         self.report = ModificationReport(options.run_dir / "modification_report.txt")
         self.stats = RunStatistics()
-        self.ctx = EngineContext(client, config, strategy, self.report, self.stats)
+        self.ctx = EngineContext(
+            client, config, strategy, self.report, self.stats, options.thread_hooks
+        )
 
     def _open_checkpoint(self) -> Checkpoint:
         digest = config_digest(self.config)
@@ -131,18 +137,45 @@ class Engine:
 
     # -- startup --------------------------------------------------------------------------
     def _startup(self) -> int | None:
-        client = self.client
+        client, ctx, strategy = self.client, self.ctx, self.strategy
         client.get_server_version()
-        self.ctx.albums.load()
+        totals: list[int | None] = [None]
+
+        def statistics() -> None:
+            try:
+                found = client.get_server_statistics()
+                totals[0] = found.photos + found.videos
+            except (NotFoundError, BadRequestError):
+                pass
+
+        # Independent reads: at once when the strategy allows concurrency.
+        reads = [ctx.albums.load, statistics]
+        if strategy.cache_duplicates:
+            reads.append(ctx.duplicates.load)
+        if strategy.tags_via_search:
+            reads.append(ctx.tags.load)
+        ctx.pool.map(lambda read: read(), reads)
         self._cleanup_temp_albums()
-        try:
-            statistics = client.get_server_statistics()
-            total = statistics.photos + statistics.videos
-        except (NotFoundError, BadRequestError):
-            total = None
-        if self.strategy.preload_album_map:
-            self.ctx.albums.build_map()
-        return total
+        if strategy.tags_via_search:
+            self._build_tag_index()
+        if strategy.album_reads == "search":
+            ctx.albums.build_map()
+        return totals[0]
+
+    def _build_tag_index(self) -> None:
+        ctx, config = self.ctx, self.config
+        names = set(config.output_tags) | config.rule_tag_names
+        for conversion in config.conversions:
+            names |= conversion.source.tag_names | set(conversion.tag_names)
+        prefixes = (
+            config.duplicate_classification_conflict_tag + "_",
+            config.duplicate_album_conflict_tag + "_",
+        )
+        index = tag_index.build(self.client, ctx.tags.all(), names, prefixes, ctx.pool.map)
+        if index is None:
+            log.warning("a tag the rules use has child tags: reading tags per asset instead")
+            self.stats.event("tag_index_unavailable")
+        ctx.assets.tag_index = index
 
     def _cleanup_temp_albums(self) -> None:
         """Delete temporary albums that are empty or span more days than a single event."""
@@ -170,11 +203,19 @@ class Engine:
         finished = False
         library_size = None
 
+        last_id: list[str | None] = [checkpoint.last_asset_id]
+
         def save() -> None:
+            """Checkpoint what is safely done: processed, and every write of it sent."""
             self.report.flush()
+            checkpoint.processed = skip + processed_now
+            checkpoint.last_asset_id = last_id[0]
             checkpoint.elapsed_seconds = base_elapsed + (time.monotonic() - started)
             self._store.save(checkpoint)
 
+        # A batched writer says when a flush has sent everything held back so far.
+        self.ctx.writer.on_flushed = save
+        save()  # from now on the run directory can be resumed
         try:
             library_size = self._startup()
             position = ListingPosition(handed_out=skip, page_size=checkpoint.page_size)
@@ -186,19 +227,20 @@ class Engine:
                     self.stats.error(wrapper.id, str(exc))
                 processed_now += 1
                 self.stats.assets_processed += 1
-                checkpoint.processed = skip + processed_now
-                checkpoint.last_asset_id = wrapper.id
+                last_id[0] = wrapper.id
                 checkpoint.page_size = position.page_size
                 if not self.ctx.writer.has_pending:
                     save()
                 if self.options.progress is not None:
-                    self.options.progress(checkpoint.processed, library_size)
+                    self.options.progress(skip + processed_now, library_size)
                 if self.options.between_assets is not None:
                     self.options.between_assets()
             finished = self.options.max_assets is None or processed_now < self.options.max_assets
             checkpoint.finished = finished
-        finally:
             save()
+        finally:
+            self.ctx.pool.close()
+            # After a failure, the checkpoint keeps the last point whose writes were all sent.
             self.report.close()
             self.stats.write(
                 self.options.run_dir / "run_statistics.json",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from autotag.engine.report import ChangeKind, ModificationReport
 from autotag.immich.client import ImmichClient
 from autotag.immich.dto import Tag
 from autotag.immich.errors import BadRequestError
+
+PENDING = "pending:"
 
 
 class TagCollection:
@@ -21,16 +24,26 @@ class TagCollection:
         self._client = client
         self._report = report
         self._by_name: dict[str, Tag] | None = None
+        self._all: list[Tag] = []
 
     def _load(self) -> dict[str, Tag]:
         if self._by_name is None:
             self._by_name = {}
-            for tag in self._client.get_all_tags():
+            self._all = self._client.get_all_tags()
+            for tag in self._all:
                 # Top-level tags win over nested tags with the same leaf name.
                 known = self._by_name.get(tag.name)
                 if known is None or tag.value.count("/") < known.value.count("/"):
                     self._by_name[tag.name] = tag
         return self._by_name
+
+    def load(self) -> None:
+        self._load()
+
+    def all(self) -> list[Tag]:
+        """Every tag of the server as last listed (nested tags with a repeated name included)."""
+        self._load()
+        return list(self._all)
 
     def find(self, name: str) -> Tag | None:
         return self._load().get(name)
@@ -55,6 +68,25 @@ class TagCollection:
         self._load()[name] = tag
         self._report.record(ChangeKind.CREATE_TAG, "", name)
         return tag
+
+    def placeholder(self, name: str) -> Tag:
+        """A stand-in for a tag a batched write will create (upsertTags at the flush)."""
+        now = datetime.now(UTC)
+        tag = Tag(id=PENDING + name, name=name, value=name, created_at=now, updated_at=now)
+        self._load()[name] = tag
+        return tag
+
+    def resolve_placeholders(self) -> list[Tag]:
+        """Create every tag still standing in as a placeholder, with one upsertTags call."""
+        by_name = self._load()
+        waiting = sorted(name for name, tag in by_name.items() if tag.id.startswith(PENDING))
+        if not waiting:
+            return []
+        created = [tag for tag in self._client.upsert_tags(waiting) if tag.name in waiting]
+        for tag in created:
+            by_name[tag.name] = tag
+            self._report.record(ChangeKind.CREATE_TAG, "", tag.name)
+        return created
 
     def ensure(self, names: Iterable[str]) -> dict[str, Tag]:
         """Every named tag, creating the missing ones with one upsertTags call."""

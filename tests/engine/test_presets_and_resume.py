@@ -55,10 +55,15 @@ class Crash(Exception):
     pass
 
 
-@pytest.mark.parametrize("crash_at", [3, 20, 33])
-def test_resume_after_a_crash_inside_an_asset(tmp_path, crash_at):
-    """A failure between two writes of one asset: that asset is redone, nothing is repeated."""
-    _, reference_digest, _ = _run(tmp_path, "seed-baseline")
+@pytest.mark.parametrize(
+    ("preset_name", "crash_at"),
+    [("seed-baseline", 3), ("seed-baseline", 20), ("seed-baseline", 33), ("optimized", 1),
+     ("optimized", 3)],
+)
+def test_resume_after_a_crash_inside_an_asset(tmp_path, preset_name, crash_at):
+    """A failure between two writes (of one asset, or of one batched flush): what was sent stays,
+    the rest is sent on resume, nothing is reported twice."""
+    _, reference_digest, _ = _run(tmp_path, preset_name)
     with serve(dataset=dataset("ci")) as s:
         run_dir = tmp_path / "crashed"
         real = s.client.tag_assets
@@ -72,13 +77,15 @@ def test_resume_after_a_crash_inside_an_asset(tmp_path, crash_at):
 
         s.client.tag_assets = failing
         with pytest.raises(Crash):
-            s.run(run_dir, "seed-baseline")
+            s.run(run_dir, preset_name)
         s.client.tag_assets = real
-        s.run(run_dir, "seed-baseline", resume=True)
+        s.run(run_dir, preset_name, resume=True)
         assert s.control.digest() == reference_digest
     changes = _changes(run_dir)
-    assert changes == _changes(tmp_path / "seed-baseline")
     assert max(changes.values()) == 1, "no change is reported twice"
+    if preset_name == "seed-baseline":
+        # Unbatched, every change is reported as it is made: exactly the uninterrupted report.
+        assert changes == _changes(tmp_path / preset_name)
 
 
 def test_resume_refuses_another_config(tmp_path):
@@ -88,3 +95,29 @@ def test_resume_refuses_another_config(tmp_path):
         s.run(tmp_path / "r", "lazy", max_assets=10)
         with pytest.raises(RunDirError, match="another config"):
             s.run(tmp_path / "r", "lazy", resume=True, config=config)
+
+
+def _digest_and_requests(dataset_name, preset_name, tmp_path):
+    with serve(dataset=dataset(dataset_name)) as s:
+        s.run(tmp_path / preset_name, preset_name)
+        return s.control.digest(), s.client.stats.total_requests
+
+
+def test_every_preset_reaches_the_seed_baseline_state(tmp_path):
+    from autotag.engine.presets import PRESETS
+
+    reference, baseline_requests = _digest_and_requests("ci", "seed-baseline", tmp_path)
+    requests = {}
+    for name in PRESETS:
+        if name == "seed-baseline":
+            continue
+        digest, requests[name] = _digest_and_requests("ci", name, tmp_path)
+        assert digest == reference, name
+    assert requests["optimized"] < 0.2 * baseline_requests
+
+
+@pytest.mark.slow
+def test_optimized_reaches_the_seed_baseline_state_on_small(tmp_path):
+    reference, _ = _digest_and_requests("small", "seed-baseline", tmp_path)
+    digest, _ = _digest_and_requests("small", "optimized", tmp_path)
+    assert digest == reference
