@@ -10,7 +10,6 @@ charts as ``data:`` URIs, for mail and notebooks. jinja2 autoescapes every value
 from __future__ import annotations
 
 import base64
-import os
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -21,6 +20,7 @@ import jinja2
 
 from perfkit.errors import PerfkitError
 from perfkit.render.charts import Chart, render_charts
+from perfkit.render.output import write_bytes, write_text
 from perfkit.render.view import View, build_view
 
 CSS_NAME = "perfkit.css"
@@ -60,16 +60,6 @@ def render_html(
     )
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise PerfkitError(f"{path}: cannot write the report ({exc.strerror})") from None
-
-
 def _refs(charts: Sequence[Chart], inline: bool) -> dict[str, _ChartRef]:
     refs = {}
     for chart in charts:
@@ -101,11 +91,10 @@ def write_static(verdict: dict[str, Any], folder: str | Path) -> list[Path]:
     )
     written = []
     for chart in charts:
-        _atomic_write(folder / chart.name, chart.png)
-        written.append(folder / chart.name)
-    _atomic_write(folder / CSS_NAME, stylesheet().encode("utf-8"))
-    _atomic_write(folder / INDEX_NAME, html.encode("utf-8"))
-    return [*written, folder / CSS_NAME, folder / INDEX_NAME]
+        written.append(write_bytes(folder / chart.name, chart.png, "chart"))
+    written.append(write_text(folder / CSS_NAME, stylesheet(), "stylesheet"))
+    written.append(write_text(folder / INDEX_NAME, html, "HTML report"))
+    return written
 
 
 def single_file_html(verdict: dict[str, Any]) -> str:
@@ -124,12 +113,4 @@ def write_single_file(verdict: dict[str, Any], path: str | Path) -> Path:
     path = Path(path)
     if path.is_dir():
         path = path / "report.html"
-    if not path.parent.exists():
-        try:
-            path.parent.mkdir(parents=True)
-        except OSError as exc:
-            raise PerfkitError(
-                f"{path.parent}: cannot create the folder ({exc.strerror})"
-            ) from None
-    _atomic_write(path, single_file_html(verdict).encode("utf-8"))
-    return path
+    return write_text(path, single_file_html(verdict), "HTML report")
