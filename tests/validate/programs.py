@@ -97,3 +97,20 @@ def profile_weird(path: Path, calls: int) -> Path:
     profiler.disable()
     profiler.dump_stats(str(path))
     return path
+
+
+def profile_mixed(path: Path, *, weird_calls: int, **params: float) -> Path:
+    """The client and the crafted functions in one profile (a report with every chart and
+    every kind of name)."""
+    code = compile(client_source(**params), "client.py", "exec")
+    functions = [_renamed(name, _work) for name in WEIRD_NAMES]
+    profiler = cProfile.Profile()
+    namespace: dict = {"__name__": "__main__"}
+    profiler.runctx(code, namespace, namespace)
+    profiler.enable()
+    for function in functions:
+        for i in range(weird_calls):
+            function(i)
+    profiler.disable()
+    profiler.dump_stats(str(path))
+    return path
