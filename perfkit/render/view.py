@@ -145,7 +145,7 @@ def _facts(v: dict[str, Any]) -> list[tuple[str, str]]:
         facts.append(
             ("Predicted saving (calls saved x per-call cost)", target["predicted_saving_formula"])
         )
-    if base["assets_per_second"] and new["assets_per_second"]:
+    if comparable and base["assets_per_second"] and new["assets_per_second"]:
         facts.append(
             (
                 "Throughput",
@@ -161,7 +161,7 @@ def _facts(v: dict[str, Any]) -> list[tuple[str, str]]:
     return facts
 
 
-def _metric_notes(m: dict[str, Any], counts_scaled: bool) -> str:
+def _metric_notes(m: dict[str, Any]) -> str:
     notes = []
     if m["per_call_source"] == "published" and m["per_call_derived_ms"] is not None:
         notes.append(
@@ -173,8 +173,6 @@ def _metric_notes(m: dict[str, Any], counts_scaled: bool) -> str:
         notes.append("nested: time counted twice" + (f" ({pairs})" if pairs else ""))
     if new["contains"]:
         notes.append("includes API calls: " + ", ".join(label(c, 40) for c in new["contains"][:4]))
-    if counts_scaled and m["new"]["calls"] is not None:
-        notes.append(f"new run: {_c(m['new']['calls'])} calls before scaling")
     for side in ("baseline", "new"):
         if not m[side]["calls_consistent"]:
             runs = ", ".join(_c(c) for c in m[side]["calls_per_run"])
@@ -205,7 +203,8 @@ def _metrics(v: dict[str, Any]) -> tuple[Table, str]:
             (
                 label(m["name"], 60) + ("" if m["operation"] else " *"),
                 _c(m["baseline"]["calls"]),
-                _c(m["new_calls_comparable"]),
+                _c(m["new_calls_comparable"])
+                + (f" ({_c(m['new']['calls'])})" if scaled and m["new"]["calls"] else ""),
                 _delta_calls(m["calls_saved"]),
                 _pct(m["calls_change_percent"], 1, signed=True),
                 _ms(m["per_call_ms"]),
@@ -213,15 +212,18 @@ def _metrics(v: dict[str, Any]) -> tuple[Table, str]:
                 _s(m["baseline"]["seconds"]),
                 _s(m["new"]["seconds"]),
                 _ms(m["new_per_call_ms"]),
-                _metric_notes(m, scaled),
+                _metric_notes(m),
             )
         )
-        up = m["calls_saved"] is not None and m["calls_saved"] < 0
+        up = comp["counts_exact"] and m["calls_saved"] is not None and m["calls_saved"] < 0
         classes.append("target" if m["name"] == v["target"]["name"] else ("worse" if up else ""))
     caption = "Calls: sum of ncalls of the matched functions; seconds: sum of their cumtime. "
     caption += "* not an API operation. "
     if scaled:
-        caption += f"New counts scaled × {comp['counts_factor']:.4g} to the baseline's workload. "
+        caption += (
+            f"New counts scaled × {comp['counts_factor']:.4g} to the baseline's workload "
+            "(the run's own counts in brackets). "
+        )
     table = Table(
         columns=(
             "metric",

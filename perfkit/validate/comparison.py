@@ -113,8 +113,10 @@ def metric_result(
     *,
     predict: bool = True,
 ) -> MetricResult:
-    """``predict``: compute the predicted saving (for API operations and the target; a saving
-    of socket calls or tag lookups priced per call would count the same time twice)."""
+    """``predict``: compute the predicted saving. Done for the target, and for API operations
+    when the counts compare exactly: socket calls or tag lookups priced per call would count the
+    same time twice, and scaled counts of another workload differ with the dataset, not the
+    change."""
     new_calls = new.calls * comp.counts_factor if new.calls is not None else None
     saved = base.calls - new_calls if base.calls is not None and new_calls is not None else None
     derived = per_call_seconds(base.seconds, base.calls)
@@ -156,7 +158,8 @@ def metric_results(
             base.metrics[definition.name],
             new.metrics[definition.name],
             comp,
-            predict=definition.operation or definition.name == config.target,
+            predict=definition.name == config.target
+            or (definition.operation and comp.counts_exact),
         )
         for definition in config.metrics
     ]

@@ -8,6 +8,7 @@ commands and events in flattened-session mode.
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import os
@@ -131,10 +132,8 @@ class Browser:
         return Page(self, session)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(CdpError, OSError, websocket.WebSocketException):
             self.call("Browser.close")
-        except (CdpError, OSError, websocket.WebSocketException):
-            pass
         try:
             self._socket.close()
         finally:
