@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rich.text import Text
+
 from perfkit.commands.common import HelpFormatter, positive_int, warn
 from perfkit.commands.reporting import (
     add_report_options,
@@ -24,6 +26,7 @@ from perfkit.render.terminal import (
     selections_table,
     totals_table,
 )
+from perfkit.render.text import visible
 
 EXAMPLES = """\
 examples:
@@ -134,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     out.print("[bold]base[/bold] ", profile_header(base))
     out.print("[bold]new[/bold]  ", profile_header(new))
     for note in _mismatch_notes(base, new):
-        out.print(f"[yellow]note:[/yellow] {note}")
+        out.print(Text("note: ", style="yellow") + Text(visible(note)))
     out.print(totals_table(diff))
     counts = diff.status_counts()
     out.print(", ".join(f"{number:,} {status}" for status, number in counts.items()) + " functions")
@@ -157,13 +160,16 @@ def run(args: argparse.Namespace) -> int:
     if len(removed):
         out.print(changes_table(removed.head(limit), f"Removed functions ({len(removed):,})"))
     if len(diff.ambiguous):
+        names = ", ".join(f"{row.module}:{row.name}" for row in diff.ambiguous.head(5).itertuples())
         out.print(
-            f"[yellow]note:[/yellow] {len(diff.ambiguous)} function name(s) occur several times "
-            "in a module with drifted lines and were paired by nearest line: "
-            + ", ".join(f"{row.module}:{row.name}" for row in diff.ambiguous.head(5).itertuples())
+            Text("note: ", style="yellow")
+            + Text(
+                f"{len(diff.ambiguous)} function name(s) occur several times in a module with "
+                f"drifted lines and were paired by nearest line: {visible(names)}"
+            )
         )
     if args.json:
-        out.print(f"JSON diff written to {args.json}")
+        out.print(f"JSON diff written to {args.json}", markup=False)
     if wants_reports(args):
         for path in _report(base, new, args):
             out.print(f"report: {path}", highlight=False, markup=False)

@@ -175,3 +175,17 @@ def test_terminal_prints_markup_as_text(weird_verdict: dict) -> None:
     assert "[bold]rich[/] | pipe" in out
     assert '<script>alert("x")</script>' in out
     assert "\\x07" in out and "\x07" not in out
+
+
+def test_show_and_compare_print_markup_in_names_as_text(tmp_path: Path) -> None:
+    from tests.validate.conftest import run_perfkit
+
+    base = profile_weird(tmp_path / "base.stats", calls=4)
+    new = profile_weird(tmp_path / "new.stats", calls=2)
+    shown = run_perfkit("show", base, "--limit", "0")
+    compared = run_perfkit("compare", base, new, "--limit", "0", "--match", "re:onerror")
+    for result in (shown, compared):
+        assert result.returncode == 0, result.stderr
+        assert "[bold]rich[/] | pipe" in result.stdout
+        assert '<script>alert("x")</script>' in result.stdout
+        assert "\\x07" in result.stdout and "\x07" not in result.stdout

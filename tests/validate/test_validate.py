@@ -186,3 +186,20 @@ def test_required_metric_that_matches_nothing_is_an_error(tmp_path: Path) -> Non
     profile = perfkit.load(profile_client(tmp_path / "a.stats"))
     with pytest.raises(PerfkitError, match="'gone' is required"):
         validate([profile], [profile], config)
+
+
+def test_sampled_profiles_are_compared_by_time_only(tmp_path: Path, config) -> None:
+    from tests.perfkit.conftest import sampled_copy
+
+    base = profile_client(tmp_path / "b.stats", extra=20)
+    new = sampled_copy(profile_client(tmp_path / "n.stats"), tmp_path / "sampled.stats")
+    verdict = validate([perfkit.load(new)], [perfkit.load(base)], config)
+    outcomes = {c.name: c for c in verdict.checks}
+    assert (
+        outcomes["guard.calls"].outcome == "skip" and "sampled" in outcomes["guard.calls"].message
+    )
+    assert verdict.target.new.calls is None and verdict.target.calls_saved is None
+    assert verdict.improvement_source == "measured"
+    checklist = {item.item.split(":")[0]: item for item in verdict.checklist}
+    assert checklist["call counts extracted"].done is False
+    jsonschema.validate(verdict.to_dict(), schema("verdict"))
