@@ -177,6 +177,8 @@ def _metric_notes(m: dict[str, Any]) -> str:
         if not m[side]["calls_consistent"]:
             runs = ", ".join(_c(c) for c in m[side]["calls_per_run"])
             notes.append(f"{side} runs differ: {runs}")
+    if not m["exact"]:
+        notes.append("counts vary with network timing: not gated")
     if m["baseline"]["note"]:
         notes.append(label(m["baseline"]["note"], 200))
     if m["baseline"]["source"] == "config":

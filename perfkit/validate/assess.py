@@ -212,13 +212,13 @@ def validate(
     range_check = expected_range_check(gain, source, config)
     checks: list[Check] = [
         *metric_call_guards(results, comp, config),
-        total_time_guard(base, fresh, comp, config),
+        total_time_guard(base, fresh, comp, config, significance),
         memory_guard(base, fresh, comp, config),
         range_check,
         window_check(gain, source, window),
         *spec_checks,
         cost_check,
-        *consistency_checks(base, fresh),
+        *consistency_checks(base, fresh, config),
     ]
     significance_check = _significance_check(significance)
     if significance_check is not None:

@@ -15,6 +15,7 @@ from perfkit.validate.comparison import Comparability, MetricResult
 from perfkit.validate.config import ValidateConfig
 from perfkit.validate.formulas import Improvement, ModelCheck, Window, fmt_calls, fmt_seconds
 from perfkit.validate.sides import Side
+from perfkit.validate.significance import Significance
 
 OUTCOMES = ("pass", "fail", "warn", "skip")
 
@@ -55,6 +56,8 @@ def metric_call_guards(
         base, new = result.base.calls, result.new.calls
         if not result.definition.guard or not result.shown or base is None or new is None:
             continue
+        if not result.definition.exact:
+            continue  # counts that vary with timing (socket reads) are not gated
         name = f"guard.calls.{result.name}"
         title = f"{result.name}: calls did not go up"
         change = f"{fmt_calls(base)} -> {fmt_calls(new)}"
@@ -66,7 +69,15 @@ def metric_call_guards(
     return checks
 
 
-def total_time_guard(base: Side, new: Side, comp: Comparability, config: ValidateConfig) -> Check:
+def total_time_guard(
+    base: Side,
+    new: Side,
+    comp: Comparability,
+    config: ValidateConfig,
+    significance: Significance | None = None,
+) -> Check:
+    """Total time (medians) not worse. With several runs per side, only a significant
+    slow-down fails; one that is within the noise is a warning."""
     name, title = "guard.total_time", "total time not worse"
     tolerance = config.guards.total_time_tolerance_percent
     if not config.guards.total_time:
@@ -77,9 +88,17 @@ def total_time_guard(base: Side, new: Side, comp: Comparability, config: Validat
     text = f"{fmt_seconds(base.total_seconds)} -> {fmt_seconds(new.total_seconds)}"
     if tolerance:
         text += f" (tolerance {tolerance:g} %)"
-    if new.total_seconds > limit:
-        return Check(name, "guard", title, "fail", f"total time got worse: {text}")
-    return Check(name, "guard", title, "pass", text)
+    if new.total_seconds <= limit:
+        return Check(name, "guard", title, "pass", text)
+    if significance is not None and significance.significant is False:
+        return Check(
+            name,
+            "guard",
+            title,
+            "warn",
+            f"slower, but within the noise: {text}; {significance.summary}",
+        )
+    return Check(name, "guard", title, "fail", f"total time got worse: {text}")
 
 
 def memory_guard(base: Side, new: Side, comp: Comparability, config: ValidateConfig) -> Check:
@@ -145,8 +164,10 @@ def model_check(check: ModelCheck, name: str, tolerance: float) -> Check:
     return Check(name, "audit", title, "warn", f"the model does not hold: {text}{extra}")
 
 
-def consistency_checks(base: Side, new: Side) -> list[Check]:
-    """Call counts of one side's runs should be equal: the same code does the same calls."""
+def consistency_checks(base: Side, new: Side, config: ValidateConfig) -> list[Check]:
+    """Call counts of one side's runs should be equal: the same code does the same calls
+    (metrics marked ``exact = false``, such as socket reads, may differ)."""
+    exact = {metric.name for metric in config.metrics if metric.exact}
     checks = []
     for side in (base, new):
         name = f"consistency.calls.{side.role}"
@@ -154,7 +175,9 @@ def consistency_checks(base: Side, new: Side) -> list[Check]:
         if side.kind != "profiles" or len(side.runs) < 2:
             checks.append(Check(name, "consistency", title, "skip", "one run on this side"))
             continue
-        differing = [m for m in side.metrics.values() if m.found and not m.consistent]
+        differing = [
+            m for m in side.metrics.values() if m.found and not m.consistent and m.name in exact
+        ]
         if differing:
             listed = "; ".join(
                 f"{m.name}: " + ", ".join("-" if c is None else f"{c:,}" for c in m.calls_per_run)

@@ -33,6 +33,7 @@ class MetricDef:
     selector: Selector
     operation: bool = False
     guard: bool = True
+    exact: bool = True  # call counts repeat exactly for the same work (socket reads do not)
     required: bool = False
     description: str = ""
     calls: int | None = None
@@ -163,6 +164,7 @@ def _metric(name: str, fields: dict[str, Any], where: str, prefix: str) -> Metri
         selector=selector,
         operation=fields.get("operation", False),
         guard=fields.get("guard", True),
+        exact=fields.get("exact", True),
         required=fields.get("required", False),
         description=fields.get("description", ""),
         calls=fields.get("calls"),

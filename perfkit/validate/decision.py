@@ -1,7 +1,8 @@
 """From the improvement and the checks to a status: go, marginal or no-go, and an exit code.
 
 1. The improvement % picks a band (highest first; a band applies from its ``min_percent``).
-2. With several runs per side, a difference that is not significant is marginal at best.
+2. With several runs per side, a time difference that is not significant is marginal: the runs
+   cannot tell (a go becomes marginal, and so does a no-go of the bands).
 3. A failed guard (calls up, total time worse, peak memory worse) makes it no-go.
 """
 
@@ -15,8 +16,6 @@ from perfkit.validate.checks import Check
 from perfkit.validate.config import Band, ValidateConfig
 from perfkit.validate.formulas import Improvement, fmt_seconds
 from perfkit.validate.significance import Significance
-
-_RANK = {"go": 0, "marginal": 1, "no-go": 2}
 
 
 @attrs.frozen
@@ -33,10 +32,6 @@ def pick_band(config: ValidateConfig, percent: float) -> tuple[Band, str]:
         if band.min_percent is None or percent >= band.min_percent:
             return band, band.label(upper)
     raise AssertionError("the last band catches everything")  # guaranteed by the config
-
-
-def _worse(status: str, floor: str) -> str:
-    return status if _RANK[status] >= _RANK[floor] else floor
 
 
 def decide(
@@ -62,12 +57,12 @@ def decide(
             f"{fmt_seconds(improvement.baseline_seconds)}): the {band.decision} band "
             f"({label}). {band.action}".rstrip()
         )
-    if significance is not None and significance.significant is False:
-        if status == "go":
-            reasons.append(
-                f"The time difference is not significant ({significance.summary}): marginal."
-            )
-        status = _worse(status, "marginal")
+    if significance is not None and significance.significant is False and status != "marginal":
+        reasons.append(
+            f"The time difference is not significant ({significance.detail}): marginal; "
+            "more or longer runs per side can decide."
+        )
+        status = "marginal"
     for check in checks:
         if check.vetoes:
             reasons.append(f"Veto ({check.name}): {check.message}.")

@@ -30,14 +30,18 @@ class Significance:
     note: str
 
     @property
+    def detail(self) -> str:
+        return (
+            f"{self.test} p = {self.p_value:.3g} (alpha {self.alpha:g}; "
+            f"{self.n_baseline} baseline runs, {self.n_new} new runs)"
+        )
+
+    @property
     def summary(self) -> str:
         if self.significant is None:
             return self.note
         verdict = "significant" if self.significant else "not significant"
-        return (
-            f"{verdict}: {self.test} p = {self.p_value:.3g} (alpha {self.alpha:g}; "
-            f"{self.n_baseline} baseline runs, {self.n_new} new runs)"
-        )
+        return f"{verdict}: {self.detail}"
 
 
 def _untested(

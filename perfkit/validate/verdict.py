@@ -78,6 +78,8 @@ class Verdict:
     def headline(self) -> str:
         decision = self.decision
         band = decision.band.decision if decision.band else "NO DECISION"
+        if self.significance is not None and self.significance.significant is False:
+            band = f"not significant; {band} band"
         parts = [f"{self.status.upper()} ({band})"]
         if self.improvement is not None:
             parts.append(f"{self.improvement.percent:.1f} % {self.improvement_source} improvement")
@@ -135,6 +137,7 @@ def _metric(result: MetricResult) -> dict[str, Any]:
         "description": definition.description,
         "operation": definition.operation,
         "guard": definition.guard,
+        "exact": definition.exact,
         "baseline": _metric_side(result.base),
         "new": _metric_side(result.new),
         "new_calls_comparable": result.new_calls_comparable,

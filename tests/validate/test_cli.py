@@ -37,6 +37,8 @@ def test_validate_with_the_default_baseline(project: Path, autotag_runs: dict) -
     assert verdict["baseline"]["runs"][0]["path"].endswith("profiles/seed-baseline.stats")
     assert verdict["baseline"]["workload"]["preset"] == "seed-baseline"
     assert verdict["new"]["workload"]["preset"] == "lazy"
+    names = {check["name"] for check in verdict["checks"]}
+    assert "guard.calls.get_asset_info" in names and "guard.calls.socket_io" not in names
     target = verdict["target"]
     assert target["calls_saved"] > 0  # the lazy preset saves the re-fetches after tag writes
     assert verdict["improvement"]["source"] == "measured"

@@ -203,3 +203,21 @@ def test_sampled_profiles_are_compared_by_time_only(tmp_path: Path, config) -> N
     checklist = {item.item.split(":")[0]: item for item in verdict.checklist}
     assert checklist["call counts extracted"].done is False
     jsonschema.validate(verdict.to_dict(), schema("verdict"))
+
+
+def test_slower_within_the_noise_is_marginal_not_a_veto(tmp_path: Path, config) -> None:
+    base = [
+        profile_client(tmp_path / f"b{i}.stats", sidecar=sidecar(), info_ms=ms)
+        for i, ms in enumerate((3.0, 9.0))
+    ]
+    new = [
+        profile_client(tmp_path / f"n{i}.stats", sidecar=sidecar(), info_ms=ms)
+        for i, ms in enumerate((4.0, 10.0))
+    ]
+    verdict = validate(perfkit.load_many(new), perfkit.load_many(base), config)
+    assert verdict.improvement.percent < 0
+    assert verdict.significance.significant is False
+    guard = {c.name: c for c in verdict.checks}["guard.total_time"]
+    assert guard.outcome == "warn" and "within the noise" in guard.message
+    assert verdict.decision.band.decision == "INVESTIGATE"
+    assert verdict.status == "marginal" and verdict.exit_code == 3
