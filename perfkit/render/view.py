@@ -142,9 +142,11 @@ def _facts(v: dict[str, Any]) -> list[tuple[str, str]]:
             )
         facts.append((f"{name} per-call cost", text))
     if target["predicted_saving_formula"]:
-        facts.append(
-            ("Predicted saving (calls saved x per-call cost)", target["predicted_saving_formula"])
-        )
+        predicted = target["predicted_saving_formula"]
+        if base["total_seconds"]:
+            share = target["predicted_saving_seconds"] / base["total_seconds"] * 100
+            predicted += f" ({share:.2f} % of the baseline's {_s(base['total_seconds'])})"
+        facts.append(("Predicted saving (calls saved × per-call cost)", predicted))
     if comparable and base["assets_per_second"] and new["assets_per_second"]:
         facts.append(
             (
