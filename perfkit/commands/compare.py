@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rich.text import Text
+
 from perfkit.commands.common import HelpFormatter, positive_int, warn
+from perfkit.commands.reporting import (
+    add_report_options,
+    check_report_options,
+    documented,
+    wants_reports,
+    write_reports,
+)
 from perfkit.diff import compare, selection_totals, top_changes
 from perfkit.errors import PerfkitError
 from perfkit.match import parse_selector
@@ -17,12 +26,17 @@ from perfkit.render.terminal import (
     selections_table,
     totals_table,
 )
+from perfkit.render.text import visible
 
 EXAMPLES = """\
 examples:
   perfkit compare baseline.stats new.stats
   perfkit compare baseline.stats new.stats --match get_asset_info --match 'recv,recv_into'
   perfkit compare baseline.stats new.stats --limit 30 --json diff.json
+  perfkit compare baseline.stats new.stats --html report/ --junit perfkit.xml
+
+The report options write the same report as 'perfkit validate NEW --baseline BASE'; compare
+itself always exits 0 when it could read both profiles.
 """
 
 
@@ -58,6 +72,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="also write the full diff as JSON (schema perfkit.diff/1) to OUT; "
         "'-' writes it to standard output instead of the tables",
     )
+    parser.add_argument(
+        "--config", metavar="FILE", help="settings for the report options (perfkit.toml)"
+    )
+    add_report_options(parser, json_flag="--verdict-json")
     parser.set_defaults(run=run)
 
 
@@ -77,7 +95,18 @@ def _mismatch_notes(base: Profile, new: Profile) -> list[str]:
     return notes
 
 
+def _report(base: Profile, new: Profile, args: argparse.Namespace) -> list[str]:
+    """The validation report for this pair, written where the report options say."""
+    from perfkit.validate import load_config, validate
+
+    verdict = validate([new], [base], load_config(args.config), documented=documented(args))
+    return write_reports(verdict.to_dict(), args)
+
+
 def run(args: argparse.Namespace) -> int:
+    check_report_options(args)
+    if args.json == "-" and (args.markdown == "-" or args.verdict_json == "-"):
+        raise PerfkitError("only one output can go to stdout ('-')")
     selectors = [parse_selector(text) for text in args.match]
     base, new = load_many([args.base, args.new])
     warn(base.warnings + new.warnings)
@@ -90,6 +119,11 @@ def run(args: argparse.Namespace) -> int:
         selections.append((selector.text, before, after))
     if args.json == "-":
         sys.stdout.write(diff.to_json(indent=1) + "\n")
+        if wants_reports(args):
+            _report(base, new, args)
+        return 0
+    if args.markdown == "-" or args.verdict_json == "-":
+        _report(base, new, args)
         return 0
     if args.json:
         try:
@@ -103,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     out.print("[bold]base[/bold] ", profile_header(base))
     out.print("[bold]new[/bold]  ", profile_header(new))
     for note in _mismatch_notes(base, new):
-        out.print(f"[yellow]note:[/yellow] {note}")
+        out.print(Text("note: ", style="yellow") + Text(visible(note)))
     out.print(totals_table(diff))
     counts = diff.status_counts()
     out.print(", ".join(f"{number:,} {status}" for status, number in counts.items()) + " functions")
@@ -126,11 +160,17 @@ def run(args: argparse.Namespace) -> int:
     if len(removed):
         out.print(changes_table(removed.head(limit), f"Removed functions ({len(removed):,})"))
     if len(diff.ambiguous):
+        names = ", ".join(f"{row.module}:{row.name}" for row in diff.ambiguous.head(5).itertuples())
         out.print(
-            f"[yellow]note:[/yellow] {len(diff.ambiguous)} function name(s) occur several times "
-            "in a module with drifted lines and were paired by nearest line: "
-            + ", ".join(f"{row.module}:{row.name}" for row in diff.ambiguous.head(5).itertuples())
+            Text("note: ", style="yellow")
+            + Text(
+                f"{len(diff.ambiguous)} function name(s) occur several times in a module with "
+                f"drifted lines and were paired by nearest line: {visible(names)}"
+            )
         )
     if args.json:
-        out.print(f"JSON diff written to {args.json}")
+        out.print(f"JSON diff written to {args.json}", markup=False)
+    if wants_reports(args):
+        for path in _report(base, new, args):
+            out.print(f"report: {path}", highlight=False, markup=False)
     return 0

@@ -80,10 +80,10 @@ class _Decoder:
             ord("x"): self._text_complex,
             ord("u"): self._text,
             ord("t"): self._text,
-            ord("a"): self._text,
-            ord("A"): self._text,
-            ord("z"): self._short_text,
-            ord("Z"): self._short_text,
+            ord("a"): self._ascii_text,
+            ord("A"): self._ascii_text,
+            ord("z"): self._short_ascii_text,
+            ord("Z"): self._short_ascii_text,
             ord("s"): self._byte_string,
             ord("R"): self._string_ref,
             ord("r"): self._ref,
@@ -206,8 +206,13 @@ class _Decoder:
             self.byte_strings += 1
         return self._text()
 
-    def _short_text(self, *_: object) -> str:
-        return self._decode(self.take(self.take(1)[0]))
+    # CPython's marshal builds its ASCII types one byte per character without checking that
+    # the bytes are ASCII: a damaged file reads as Latin-1, and so does it here.
+    def _ascii_text(self, *_: object) -> str:
+        return self.take(self.size()).decode("latin-1")
+
+    def _short_ascii_text(self, *_: object) -> str:
+        return self.take(self.take(1)[0]).decode("latin-1")
 
     def _string_ref(self, *_: object) -> str:
         start = self.pos
@@ -272,6 +277,9 @@ class _Decoder:
                 hash(key)
             except TypeError:
                 raise self.fail("unhashable dict key", key_at) from None
+            if self.pos < len(self.data) and self.data[self.pos] == ord("0"):
+                self.pos += 1  # CPython's marshal ends the dict here and drops the key
+                break
             value[key] = self.read(depth + 1, allow_code)
         if slot is not None:
             self.refs[slot] = value

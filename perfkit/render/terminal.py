@@ -12,7 +12,13 @@ from rich.text import Text
 
 from perfkit.diff import Diff
 from perfkit.model import Profile
+from perfkit.render.text import visible
 from perfkit.render.units import calls, count, ratio, seconds, share
+
+
+def _name(label: str) -> Text:
+    """A function label as plain text: never rich markup, control characters made visible."""
+    return Text(visible(label))
 
 
 def console(stream: Any = None) -> Console:
@@ -46,7 +52,7 @@ def run_summary(metadata: dict[str, Any] | None) -> str | None:
 
 def profile_header(profile: Profile) -> Text:
     text = Text()
-    text.append(str(profile.path), style="bold")
+    text.append(visible(profile.path), style="bold")
     calls_text = (
         "call counts not measured"
         if profile.sampled
@@ -57,7 +63,7 @@ def profile_header(profile: Profile) -> Text:
     )
     summary = run_summary(profile.metadata)
     if summary:
-        text.append(f"\nrun: {summary}")
+        text.append(f"\nrun: {visible(summary)}")
     if profile.sampled:
         text.append("\nsampled profile: call counts are not measured (-1)", style="yellow")
     return text
@@ -78,7 +84,7 @@ def functions_table(profile: Profile, rows: pd.DataFrame, title: str) -> Table:
             seconds(row.cumtime),
             seconds(row.cumtime_per_call),
             share(row.cumtime / total if total else None),
-            row.label,
+            _name(row.label),
         )
     return table
 
@@ -142,7 +148,7 @@ def changes_table(rows: pd.DataFrame, title: str) -> Table:
             _seconds_change(row, "cumtime"),
             seconds(row.cumtime_delta, signed=True),
             seconds(row.tottime_delta, signed=True),
-            row.label,
+            _name(row.label),
         )
     return table
 
@@ -155,7 +161,7 @@ def selections_table(selections: list[tuple[str, dict[str, Any], dict[str, Any]]
         table.add_column(header, justify="right", no_wrap=True)
     for text, base, new in selections:
         table.add_row(
-            text,
+            Text(text),
             f"{base['functions']} → {new['functions']}",
             f"{count(base['ncalls'])} → {count(new['ncalls'])}",
             count(new["ncalls"] - base["ncalls"], signed=True),

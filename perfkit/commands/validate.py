@@ -1,0 +1,104 @@
+"""``perfkit validate NEW``: go / no-go for an optimisation, against a baseline.
+
+Exit codes: 0 go, 1 no-go, 3 marginal (configurable in the settings), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from perfkit.commands.common import HelpFormatter, positive_int, warn
+from perfkit.commands.reporting import (
+    add_report_options,
+    check_report_options,
+    documented,
+    stdout_taken,
+    write_reports,
+)
+from perfkit.errors import PerfkitError
+from perfkit.model import load_many
+from perfkit.render.terminal import console
+from perfkit.render.verdict_terminal import print_verdict
+from perfkit.validate import load_baseline, load_config, resolve_baseline, validate
+
+EXAMPLES = """\
+examples:
+  perfkit validate lazy.stats                       # against profiles/seed-baseline.*
+  perfkit validate lazy.stats --baseline before.stats --html report/ --junit perfkit.xml
+  perfkit validate lazy.stats --baseline profiles/seed-baseline.toml    # published figures
+  perfkit validate --baseline a1.stats a2.stats a3.stats --new b1.stats b2.stats b3.stats
+  perfkit validate new.stats --markdown - >> "$GITHUB_STEP_SUMMARY"
+
+exit codes: 0 go, 1 no-go, 3 marginal (settings: [tool.perfkit.exit_codes]), 2 usage or
+input error. Settings: [tool.perfkit] in pyproject.toml, or perfkit.toml (see docs/validate.md).
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="go / no-go for an optimisation against a baseline",
+        description="Validate new profile(s) against a baseline (profiles with their sidecars, "
+        "or a spec of published figures): calls saved and the time they were predicted to "
+        "save, measured improvement, the predicted window and expected range, a scenario "
+        "table, an audit of the cost model, guards, and a decision band.",
+        epilog=EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("new", metavar="NEW", nargs="*", help="the new profile(s)")
+    parser.add_argument(
+        "--new",
+        dest="more_new",
+        metavar="NEW",
+        nargs="+",
+        default=[],
+        help="more new profiles (runs of the same workload)",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        nargs="+",
+        default=[],
+        help="baseline profile(s), or one spec (.toml); default: the settings' baseline, "
+        "else profiles/seed-baseline.stats or profiles/seed-baseline.toml",
+    )
+    parser.add_argument("--config", metavar="FILE", help="a perfkit.toml or pyproject.toml")
+    parser.add_argument(
+        "--limit",
+        type=positive_int,
+        default=15,
+        metavar="N",
+        help="rows of top changed functions (default: 15)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="print only the verdict line, not the full report"
+    )
+    add_report_options(parser, json_flag="--json")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    check_report_options(args)
+    new_paths = [*args.new, *args.more_new]
+    if not new_paths:
+        raise PerfkitError("no new profile: give NEW (or --new FILE ...)")
+    config = load_config(args.config)
+    baseline_paths = resolve_baseline(args.baseline, config)
+    baseline = load_baseline(baseline_paths)
+    new = load_many(new_paths)
+    for profile in [*new, *(baseline if isinstance(baseline, list) else [])]:
+        warn(profile.warnings)
+    verdict = validate(new, baseline, config, documented=documented(args))
+    report = verdict.to_dict()
+    out = console(sys.stderr if stdout_taken(args) else None)
+    written = write_reports(report, args)
+    if args.quiet:
+        from perfkit.render.verdict_terminal import verdict_line
+
+        out.print(verdict_line(report))
+    else:
+        print_verdict(report, out, limit=args.limit)
+    for path in written:
+        out.print(f"report: {path}", highlight=False, markup=False)
+    return verdict.exit_code

@@ -1,0 +1,251 @@
+"""``validate(new, baseline, config) -> Verdict``: the seed's validation plan, made executable.
+
+The steps, in order: both sides' figures -> can they be compared -> per-metric savings and
+predictions -> improvement (measured, or estimated when the workloads differ) -> the seed's
+prediction checks, scenario table and audit -> guards and significance -> decision -> checklist,
+next steps, top changed functions.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from perfkit.diff import compare, top_changes
+from perfkit.model import Profile
+from perfkit.validate import audit
+from perfkit.validate.advice import next_steps
+from perfkit.validate.checklist import checklist
+from perfkit.validate.checks import (
+    Check,
+    consistency_checks,
+    expected_range_check,
+    memory_guard,
+    metric_call_guards,
+    total_time_guard,
+    window_check,
+)
+from perfkit.validate.comparison import Comparability, MetricResult, comparability, metric_results
+from perfkit.validate.config import ValidateConfig
+from perfkit.validate.decision import decide
+from perfkit.validate.formulas import (
+    Improvement,
+    estimated_improvement,
+    improvement,
+    scaled_window,
+    scenario,
+)
+from perfkit.validate.sides import Side, side_from_profiles, side_from_spec
+from perfkit.validate.significance import Significance, compare_totals
+from perfkit.validate.spec import BaselineSpec
+from perfkit.validate.verdict import Verdict
+
+_CHANGE_COLUMNS = (
+    "status",
+    "label",
+    "ncalls_base",
+    "ncalls_new",
+    "ncalls_delta",
+    "cumtime_base",
+    "cumtime_new",
+    "cumtime_delta",
+    "tottime_delta",
+)
+
+
+def _improvement(
+    base: Side,
+    new: Side,
+    results: Sequence[MetricResult],
+    target: MetricResult,
+    comp: Comparability,
+) -> tuple[Improvement | None, str | None, list[str]]:
+    """Measured when the times compare; else calls saved x per-call cost over the operations
+    (same workload) or over the target alone (scaled counts of another workload)."""
+    if comp.times_comparable:
+        return improvement(base.total_seconds, new.total_seconds), "measured", []
+    if comp.counts_exact:
+        savings = [r.saving for r in results if r.definition.operation and r.saving is not None]
+        what = f"the {len(savings)} API operations"
+    else:
+        savings = [target.saving] if target.saving is not None else []
+        what = (
+            f"{target.name} alone (the other operations' per-asset rates differ with the dataset)"
+        )
+    if not savings:
+        return None, None, []
+    saved = sum(s.seconds for s in savings)
+    note = f"estimated saving: calls saved x per-call cost summed over {what}"
+    return estimated_improvement(base.total_seconds, saved), "estimated", [note]
+
+
+def _significance(
+    base: Side, new: Side, comp: Comparability, config: ValidateConfig
+) -> Significance | None:
+    if base.kind != "profiles" or (len(base.runs) < 2 and len(new.runs) < 2):
+        return None
+    if not comp.times_comparable:
+        return None
+    return compare_totals(
+        base.totals_per_run, new.totals_per_run, test=config.significance_test, alpha=config.alpha
+    )
+
+
+def _significance_check(result: Significance | None) -> Check | None:
+    if result is None:
+        return None
+    name, title = "significance.total_time", "the time difference is significant"
+    if result.significant is None:
+        return Check(name, "significance", title, "skip", result.summary)
+    outcome = "pass" if result.significant else "warn"
+    message = result.summary + (f"; {result.note}" if result.note else "")
+    return Check(name, "significance", title, outcome, message)
+
+
+def _representative(side: Side) -> Profile:
+    """The run whose total time is nearest the side's median."""
+    median = statistics.median(side.totals_per_run)
+    index = min(range(len(side.runs)), key=lambda i: abs(side.runs[i].total_seconds - median))
+    return side.profiles[index]
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    return [
+        {column: getattr(row, column) for column in _CHANGE_COLUMNS}
+        for row in frame.itertuples(index=False)
+    ]
+
+
+def _top_changes(base: Side, new: Side, limit: int) -> dict[str, Any]:
+    if base.kind != "profiles":
+        return {"by_cumtime": [], "by_calls": [], "note": "the baseline is a spec: no functions"}
+    before, after = _representative(base), _representative(new)
+    diff = compare(before, after)
+    note = f"{before.path} -> {after.path}"
+    if len(base.runs) > 1 or len(new.runs) > 1:
+        note += " (the runs nearest each side's median total)"
+    return {
+        "by_cumtime": _records(top_changes(diff, "cumtime", limit)),
+        "by_calls": _records(top_changes(diff, "ncalls", limit)) if diff.counts_comparable else [],
+        "status_counts": diff.status_counts(),
+        "note": note,
+    }
+
+
+def _decision_check(status: str, reasons: Sequence[str]) -> Check:
+    outcome = {"go": "pass", "marginal": "warn", "no-go": "fail"}[status]
+    return Check("decision", "decision", "the verdict is go", outcome, " ".join(reasons))
+
+
+def _spec_notes(spec: BaselineSpec | None, config: ValidateConfig) -> list[str]:
+    if spec is None:
+        return []
+    known = {m.name for m in config.metrics}
+    unused = [name for name in spec.metrics if name not in known]
+    return (
+        [f"spec metrics with no metric in the settings (ignored): {', '.join(unused)}"]
+        if unused
+        else []
+    )
+
+
+def _accounting(base: Side, results: Sequence[MetricResult]) -> dict[str, Any]:
+    api = audit.operation_seconds(results)
+    total = base.total_seconds
+    assets = base.workload.assets
+    outside = total - api
+    return {
+        "operations_seconds": api,
+        "operations_share_percent": api / total * 100 if total else None,
+        "outside_seconds": outside,
+        "outside_ms_per_asset": outside / assets * 1e3 if assets else None,
+        "operations": sum(1 for r in results if r.definition.operation and r.base.seconds),
+    }
+
+
+def validate(
+    new: Sequence[Profile],
+    baseline: Sequence[Profile] | BaselineSpec,
+    config: ValidateConfig,
+    *,
+    documented: Sequence[str] = (),
+) -> Verdict:
+    """Validate the ``new`` runs against ``baseline`` (profiles, or a spec of published figures).
+
+    ``documented`` lists the report files this verdict will be written to (for the checklist).
+    Raises ``perfkit.errors.PerfkitError`` for a required metric that matches nothing.
+    """
+    from perfkit import __version__
+    from perfkit.errors import PerfkitError
+
+    if not new:
+        raise PerfkitError("no new profile to validate")
+    if isinstance(baseline, BaselineSpec):
+        base = side_from_spec(baseline, config)
+    else:
+        if not baseline:
+            raise PerfkitError("no baseline profile")
+        base = side_from_profiles("baseline", baseline, config)
+    fresh = side_from_profiles("new", new, config)
+    for definition in config.metrics:
+        if definition.required and not fresh.metrics[definition.name].found:
+            raise PerfkitError(
+                f"metric {definition.name!r} is required but its selector "
+                f"{definition.selector.text!r} matches no function in the new profile"
+            )
+    comp = comparability(base, fresh)
+    results = metric_results(base, fresh, config, comp)
+    target = next(r for r in results if r.name == config.target)
+    gain, source, notes = _improvement(base, fresh, results, target, comp)
+    window = scaled_window(config.window_seconds, config.window_reference_total, base.total_seconds)
+    scenarios = ()
+    if target.base.calls and target.per_call_ms:
+        scenarios = tuple(
+            scenario(share, int(target.base.calls), target.per_call_ms / 1e3, base.total_seconds)
+            for share in config.scenarios_percent
+        )
+    spec_checks, models = audit.spec_checks(base, config)
+    cost_check, cost_model = audit.run_cost_model(base, fresh, results, comp, config)
+    significance = _significance(base, fresh, comp, config)
+    range_check = expected_range_check(gain, source, config)
+    checks: list[Check] = [
+        *metric_call_guards(results, comp, config),
+        total_time_guard(base, fresh, comp, config, significance),
+        memory_guard(base, fresh, comp, config),
+        range_check,
+        window_check(gain, source, window),
+        *spec_checks,
+        cost_check,
+        *consistency_checks(base, fresh, config),
+    ]
+    significance_check = _significance_check(significance)
+    if significance_check is not None:
+        checks.append(significance_check)
+    decision = decide(config, gain, source, checks, significance)
+    checks.append(_decision_check(decision.status, decision.reasons))
+    all_models = (*models, cost_model) if cost_model is not None else tuple(models)
+    return Verdict(
+        config=config,
+        baseline=base,
+        new=fresh,
+        comparability=comp,
+        metrics=tuple(results),
+        target=target,
+        improvement=gain,
+        improvement_source=source,
+        window=window,
+        scenarios=scenarios,
+        models=all_models,
+        accounting=_accounting(base, results),
+        checks=tuple(checks),
+        significance=significance,
+        decision=decision,
+        checklist=tuple(checklist(fresh, base, target, range_check, documented)),
+        next_steps=tuple(next_steps(decision, results, fresh)),
+        top_changes=_top_changes(base, fresh, config.top_changes),
+        notes=(*comp.notes, *notes, *_spec_notes(base.spec, config)),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        perfkit_version=__version__,
+    )

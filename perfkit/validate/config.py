@@ -1,0 +1,282 @@
+"""Validation settings: the packaged defaults, merged with ``[tool.perfkit]`` or ``perfkit.toml``.
+
+Where settings come from, first that applies: ``--config FILE`` (a ``perfkit.toml``, or a
+``pyproject.toml`` whose ``[tool.perfkit]`` is read); else the nearest ``perfkit.toml`` or
+``pyproject.toml`` in the current directory or above it; else the defaults alone
+(``defaults.toml`` beside this module, the autotag case). Relative paths in a settings file are
+relative to that file's folder.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from perfkit.errors import ConfigError
+from perfkit.match import Selector, SelectorError, parse_selector
+from perfkit.validate.schema import check, read_toml
+
+STATUSES = ("go", "marginal", "no-go")
+
+
+@attrs.frozen
+class MetricDef:
+    """A named selection of functions; optional baseline figures from the settings."""
+
+    name: str
+    selector: Selector
+    operation: bool = False
+    guard: bool = True
+    exact: bool = True  # call counts repeat exactly for the same work (socket reads do not)
+    required: bool = False
+    description: str = ""
+    calls: int | None = None
+    seconds: float | None = None
+    per_call_ms: float | None = None
+
+
+@attrs.frozen
+class Band:
+    """A decision band: applies when the improvement % is at least ``min_percent`` (None: any)."""
+
+    decision: str
+    status: str
+    action: str
+    min_percent: float | None
+
+    def label(self, upper: float | None) -> str:
+        """``"5-10 %"``, ``">= 10 %"``, ``"< 2 %"``."""
+        if self.min_percent is None:
+            return f"< {_num(upper)} %" if upper is not None else "any"
+        if upper is None:
+            return f">= {_num(self.min_percent)} %"
+        return f"{_num(self.min_percent)}-{_num(upper)} %"
+
+
+def _num(value: float | None) -> str:
+    return "?" if value is None else f"{value:g}"
+
+
+@attrs.frozen
+class Guards:
+    metric_calls: bool = True
+    total_time: bool = True
+    total_time_tolerance_percent: float = 0.0
+    peak_memory: bool = True
+    memory_tolerance_percent: float = 10.0
+
+
+@attrs.frozen
+class ValidateConfig:
+    """Everything ``perfkit validate`` needs besides the profiles."""
+
+    source: str
+    base_dir: Path
+    baseline: tuple[Path, ...]
+    target: str
+    metrics: tuple[MetricDef, ...]
+    categories: tuple[str, ...]
+    bands: tuple[Band, ...]
+    expected_range_percent: tuple[float, float]
+    window_seconds: tuple[float, float]
+    window_reference_total: float
+    scenarios_percent: tuple[float, ...]
+    audit_tolerance_percent: float
+    guards: Guards
+    significance_test: str
+    alpha: float
+    exit_codes: dict[str, int]
+    top_changes: int = 15
+
+    def metric(self, name: str) -> MetricDef:
+        for metric in self.metrics:
+            if metric.name == name:
+                return metric
+        raise KeyError(name)
+
+    def band_bounds(self) -> list[tuple[Band, float | None]]:
+        """Each band with its upper bound (the next higher band's minimum; None for the top)."""
+        out: list[tuple[Band, float | None]] = []
+        upper: float | None = None
+        for band in self.bands:
+            out.append((band, upper))
+            upper = band.min_percent
+        return out
+
+
+def _defaults() -> dict[str, Any]:
+    text = resources.files("perfkit.validate").joinpath("defaults.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def find_settings(start: Path) -> Path | None:
+    """The nearest ``perfkit.toml`` or ``pyproject.toml`` in ``start`` or a folder above it."""
+    for folder in (start, *start.parents):
+        for name in ("perfkit.toml", "pyproject.toml"):
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _user_settings(path: Path) -> tuple[dict[str, Any], str]:
+    """The perfkit table of a settings file and the prefix its keys are shown with."""
+    document = read_toml(path, "config")
+    if path.name == "pyproject.toml":
+        tool = document.get("tool", {})
+        table = tool.get("perfkit", {}) if isinstance(tool, dict) else {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: tool.perfkit: expected a table")
+        return table, "tool.perfkit"
+    return document, ""
+
+
+def _merge(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(defaults)
+    for key, value in user.items():
+        if key == "metrics":
+            metrics = merged.setdefault("metrics", {})
+            for name, fields in value.items():
+                metrics[name] = {**metrics.get(name, {}), **fields}
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _metric(name: str, fields: dict[str, Any], where: str, prefix: str) -> MetricDef:
+    key = f"{prefix + '.' if prefix else ''}metrics.{name}"
+    if "selector" not in fields:
+        raise ConfigError(f"{where}: {key}.selector: missing (required)")
+    try:
+        selector = parse_selector(fields["selector"])
+    except SelectorError as exc:
+        raise ConfigError(f"{where}: {key}.selector: {exc}") from None
+    return MetricDef(
+        name=name,
+        selector=selector,
+        operation=fields.get("operation", False),
+        guard=fields.get("guard", True),
+        exact=fields.get("exact", True),
+        required=fields.get("required", False),
+        description=fields.get("description", ""),
+        calls=fields.get("calls"),
+        seconds=fields.get("seconds"),
+        per_call_ms=fields.get("per_call_ms"),
+    )
+
+
+def _bands(raw: list[dict[str, Any]], where: str, prefix: str) -> tuple[Band, ...]:
+    key = f"{prefix + '.' if prefix else ''}bands"
+    bands = tuple(
+        Band(
+            decision=item["decision"],
+            status=item["status"],
+            action=item.get("action", ""),
+            min_percent=item.get("min_percent"),
+        )
+        for item in raw
+    )
+    for index, band in enumerate(bands):
+        last = index == len(bands) - 1
+        if last and band.min_percent is not None:
+            raise ConfigError(
+                f"{where}: {key}[{index}].min_percent: the last band catches everything "
+                "below the others; leave its min_percent out"
+            )
+        if not last and band.min_percent is None:
+            raise ConfigError(
+                f"{where}: {key}[{index}].min_percent: missing (only the last band "
+                "may leave it out)"
+            )
+        if band.min_percent is not None and not math.isfinite(band.min_percent):
+            raise ConfigError(f"{where}: {key}[{index}].min_percent: must be a finite number")
+        if index and not last and band.min_percent >= bands[index - 1].min_percent:  # type: ignore[operator]
+            raise ConfigError(
+                f"{where}: {key}[{index}].min_percent: bands go from the highest minimum down"
+            )
+    return bands
+
+
+def _ordered_range(value: list[float], where: str, key: str) -> tuple[float, float]:
+    low, high = float(value[0]), float(value[1])
+    if low > high:
+        raise ConfigError(f"{where}: {key}: the first number must not exceed the second")
+    return low, high
+
+
+def build_config(
+    user: dict[str, Any], *, where: str, prefix: str = "", base_dir: Path
+) -> ValidateConfig:
+    """Check ``user`` settings (a ``[tool.perfkit]`` table), merge them with the defaults."""
+    check(user, "config", where, prefix)
+    data = _merge(_defaults(), user)
+    check(data, "config", where, prefix)
+
+    def key(name: str) -> str:
+        return f"{prefix}.{name}" if prefix else name
+
+    metrics = tuple(
+        _metric(name, fields, where, prefix)
+        for name, fields in data["metrics"].items()
+        if fields.get("enabled", True)
+    )
+    names = {metric.name for metric in metrics}
+    if data["target"] not in names:
+        raise ConfigError(f"{where}: {key('target')}: {data['target']!r} is not a metric")
+    for index, category in enumerate(data["categories"]):
+        if category not in names:
+            raise ConfigError(
+                f"{where}: {key('categories')}[{index}]: {category!r} is not a metric"
+            )
+    raw_baseline = data.get("baseline", [])
+    baseline = [raw_baseline] if isinstance(raw_baseline, str) else list(raw_baseline)
+    guards = data["guards"]
+    return ValidateConfig(
+        source=where,
+        base_dir=base_dir,
+        baseline=tuple(base_dir / Path(item).expanduser() for item in baseline),
+        target=data["target"],
+        metrics=metrics,
+        categories=tuple(data["categories"]),
+        bands=_bands(data["bands"], where, prefix),
+        expected_range_percent=_ordered_range(
+            data["expected_range_percent"], where, key("expected_range_percent")
+        ),
+        window_seconds=_ordered_range(
+            data["predicted_window"]["seconds"], where, key("predicted_window.seconds")
+        ),
+        window_reference_total=float(data["predicted_window"]["reference_total_seconds"]),
+        scenarios_percent=tuple(float(value) for value in data["scenarios_percent"]),
+        audit_tolerance_percent=float(data["audit"]["tolerance_percent"]),
+        guards=Guards(**guards),
+        significance_test=data["significance"]["test"],
+        alpha=float(data["significance"]["alpha"]),
+        exit_codes=dict(data["exit_codes"]),
+        top_changes=int(data.get("top_changes", 15)),
+    )
+
+
+def load_config(
+    path: str | Path | None = None, *, start: str | Path | None = None
+) -> ValidateConfig:
+    """Settings from ``path`` (a perfkit.toml or pyproject.toml), else the nearest settings file
+    from ``start`` (default: the current folder) upwards, else the defaults."""
+    if path is not None:
+        settings: Path | None = Path(path)
+        if not settings.is_file():
+            problem = "is a directory, not a config file" if settings.is_dir() else "no such file"
+            raise ConfigError(f"{settings}: {problem}")
+    else:
+        settings = find_settings(Path(start) if start is not None else Path.cwd())
+    if settings is None:
+        return build_config({}, where="built-in defaults", base_dir=Path.cwd())
+    user, prefix = _user_settings(settings)
+    return build_config(user, where=str(settings), prefix=prefix, base_dir=settings.parent)
