@@ -17,7 +17,7 @@ import attrs
 from autotag.engine.report import ChangeKind, ModificationReport
 from autotag.immich.client import ImmichClient
 from autotag.immich.dto import Album
-from autotag.immich.errors import NotFoundError
+from autotag.immich.errors import NetworkError, NotFoundError, ServerError
 
 log = logging.getLogger(__name__)
 
@@ -156,11 +156,27 @@ class AlbumCollection:
 
     # -- changes --------------------------------------------------------------------------
     def create(self, name: str, asset_ids: list[str] | None = None) -> AlbumEntry:
-        """createAlbum (optionally with its first assets), then, like the real tool, read it."""
-        album = self._client.create_album(name, asset_ids=asset_ids)
+        """createAlbum (optionally with its first assets), then, like the real tool, read it.
+
+        A creation is not repeated blindly: when its answer is lost, the album list says whether
+        it happened. A batched album waiting under this name becomes the created one.
+        """
+        client = self._client
+        try:
+            album = client.create_album(name, asset_ids=asset_ids)
+        except (NetworkError, ServerError):
+            album = next((a for a in client.get_all_albums() if a.album_name == name), None)
+            if album is None:
+                album = client.create_album(name, asset_ids=asset_ids)
+            elif asset_ids:
+                client.add_assets_to_album(album.id, asset_ids)
         self._report.record(ChangeKind.CREATE_ALBUM, "", name)
         if self._read_created:
-            album = self._client.get_album_info(album.id)
+            album = client.get_album_info(album.id)
+        waiting = self._by_name.get(name)
+        if waiting is not None and waiting.pending:
+            self.resolve_pending(waiting, album)
+            return waiting
         entry = AlbumEntry(album.id, album.album_name, album.asset_count, album)
         self._add_entry(entry)
         return entry

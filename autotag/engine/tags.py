@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from autotag.engine.report import ChangeKind, ModificationReport
 from autotag.immich.client import ImmichClient
 from autotag.immich.dto import Tag
-from autotag.immich.errors import BadRequestError
+from autotag.immich.errors import BadRequestError, NetworkError, ServerError
 
 PENDING = "pending:"
 
@@ -40,6 +40,11 @@ class TagCollection:
     def load(self) -> None:
         self._load()
 
+    def forget(self, name: str) -> None:
+        """The tag vanished from the server (404): the next use creates it again."""
+        if self._by_name is not None:
+            self._by_name.pop(name, None)
+
     def all(self) -> list[Tag]:
         """Every tag of the server as last listed (nested tags with a repeated name included)."""
         self._load()
@@ -58,13 +63,15 @@ class TagCollection:
             return known
         try:
             tag = self._client.create_tag(name)
-        except BadRequestError:
-            # Created meanwhile by someone else: reload the dictionary once.
+        except (BadRequestError, NetworkError, ServerError) as error:
+            # Created meanwhile (by someone else, or by us with the answer lost): reload once.
             self._by_name = None
             known = self.find(name)
-            if known is None:
-                raise
-            return known
+            if known is not None:
+                if not isinstance(error, BadRequestError):
+                    self._report.record(ChangeKind.CREATE_TAG, "", name)
+                return known
+            tag = self._client.create_tag(name)
         self._load()[name] = tag
         self._report.record(ChangeKind.CREATE_TAG, "", name)
         return tag
