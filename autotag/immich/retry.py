@@ -4,9 +4,9 @@ Retried: network failures, 5xx answers and 429 (after the server's Retry-After).
 refused before any work, so any request may be sent again; after a network failure or a 5xx only
 requests that are safe to repeat are — reads, and writes that are set operations (tagging, album
 membership, PUT updates, deletes). The two creations (createAlbum, createTag) are not, because a
-creation whose answer was lost would be made twice: the engine checks the server first. Waits grow exponentially with full jitter,
-and a budget bounds the retries of a whole run so that a dead server fails the run clearly
-instead of stretching it for hours.
+creation whose answer was lost would be made twice: the engine checks the server first. Waits
+grow exponentially with full jitter, and a budget bounds the retries of a whole run so that a
+dead server fails the run clearly instead of stretching it for hours.
 """
 
 from __future__ import annotations
