@@ -162,15 +162,18 @@ class AlbumCollection:
         it happened. A batched album waiting under this name becomes the created one.
         """
         client = self._client
-        try:
-            album = client.create_album(name, asset_ids=asset_ids)
-        except (NetworkError, ServerError):
-            album = next((a for a in client.get_all_albums() if a.album_name == name), None)
-            if album is None:
-                album = client.create_album(name, asset_ids=asset_ids)
-            elif asset_ids:
-                client.add_assets_to_album(album.id, asset_ids)
-        self._report.record(ChangeKind.CREATE_ALBUM, "", name)
+        members = list(asset_ids or ())
+        with self._report.intent(ChangeKind.CREATE_ALBUM, name, members) as intent:
+            try:
+                album = client.create_album(name, asset_ids=members or None)
+            except (NetworkError, ServerError):
+                album = next((a for a in client.get_all_albums() if a.album_name == name), None)
+                if album is None:
+                    album = client.create_album(name, asset_ids=members or None)
+                elif members:
+                    client.add_assets_to_album(album.id, members)
+            intent.confirm_target()
+            intent.confirm(members, ChangeKind.ADD_TO_ALBUM)
         if self._read_created:
             album = client.get_album_info(album.id)
         waiting = self._by_name.get(name)
@@ -201,12 +204,13 @@ class AlbumCollection:
 
     def delete(self, entry: AlbumEntry) -> bool:
         """deleteAlbum; False when it was already gone."""
-        try:
-            self._client.delete_album(entry.id)
-        except NotFoundError:
-            self.forget(entry.id)
-            return False
-        self._report.record(ChangeKind.DELETE_ALBUM, "", entry.name)
+        with self._report.intent(ChangeKind.DELETE_ALBUM, entry.name, []) as intent:
+            try:
+                self._client.delete_album(entry.id)
+            except NotFoundError:
+                self.forget(entry.id)
+                return False
+            intent.confirm_target()
         self.forget(entry.id)
         return True
 

@@ -52,54 +52,54 @@ class Writer:
     def _send_tag(self, tag: Tag, ids: Sequence[str], add: bool) -> None:
         ctx = self._ctx
         call = ctx.client.tag_assets if add else ctx.client.untag_assets
-        try:
-            results = call(tag.id, list(ids))
-        except NotFoundError:
-            ctx.tags.forget(tag.name)
-            ctx.stats.event("tag_vanished")
-            log.warning("tag %r vanished during the run", tag.name)
-            if not add:
-                return  # gone with the tag
-            tag = ctx.tags.ensure([tag.name])[tag.name]
-            results = call(tag.id, list(ids))
-        confirmed = self._confirmed(results, "duplicate" if add else "not_found")
         kind = ChangeKind.ADD_TAG if add else ChangeKind.REMOVE_TAG
-        for asset_id in confirmed:
-            ctx.report.record(kind, asset_id, tag.name)
+        with ctx.report.intent(kind, tag.name, ids) as intent:
+            try:
+                results = call(tag.id, list(ids))
+            except NotFoundError:
+                ctx.tags.forget(tag.name)
+                ctx.stats.event("tag_vanished")
+                log.warning("tag %r vanished during the run", tag.name)
+                if not add:
+                    return  # gone with the tag
+                tag = ctx.tags.ensure([tag.name])[tag.name]
+                results = call(tag.id, list(ids))
+            confirmed = self._confirmed(results, "duplicate" if add else "not_found")
+            intent.confirm(confirmed)
         with self._count_lock:
             (self.tag_added if add else self.tag_removed)[tag.name] += len(confirmed)
 
     def _send_album(self, entry: AlbumEntry, ids: Sequence[str], add: bool) -> None:
         ctx = self._ctx
         call = ctx.client.add_assets_to_album if add else ctx.client.remove_asset_from_album
-        try:
-            results = call(entry.id, list(ids))
-        except NotFoundError:
-            ctx.albums.forget(entry.id)
-            ctx.stats.event("album_vanished")
-            log.warning("album %r vanished during the run", entry.name)
-            if add:
-                self._create_album(entry.name, ids)
-            return
-        confirmed = self._confirmed(results, "duplicate" if add else "not_found")
         kind = ChangeKind.ADD_TO_ALBUM if add else ChangeKind.REMOVE_FROM_ALBUM
-        for asset_id in confirmed:
-            ctx.report.record(kind, asset_id, entry.name)
+        with ctx.report.intent(kind, entry.name, ids) as intent:
+            try:
+                results = call(entry.id, list(ids))
+            except NotFoundError:
+                ctx.albums.forget(entry.id)
+                ctx.stats.event("album_vanished")
+                log.warning("album %r vanished during the run", entry.name)
+                results = None
+            if results is not None:
+                intent.confirm(self._confirmed(results, "duplicate" if add else "not_found"))
+        if results is None and add:
+            self._create_album(entry.name, ids)
 
     def _create_album(self, name: str, ids: Sequence[str]) -> AlbumEntry:
         """A new album holding ``ids`` from the start (createAlbum with assetIds)."""
         albums = self._ctx.albums
         entry = albums.create(name, list(ids))
         for asset_id in ids:
-            self._ctx.report.record(ChangeKind.ADD_TO_ALBUM, asset_id, name)
             albums.note_added(entry.id, asset_id)
         return entry
 
     def _send_date(self, asset_id: str, when: datetime, before: datetime) -> None:
-        self._ctx.client.update_asset(asset_id, date_time_original=when)
-        self._ctx.report.record(
-            ChangeKind.UPDATE_DATE, asset_id, when.isoformat(), f"was {before.isoformat()}"
-        )
+        detail = f"was {before.isoformat()}"
+        report = self._ctx.report
+        with report.intent(ChangeKind.UPDATE_DATE, when.isoformat(), [asset_id], detail) as intent:
+            self._ctx.client.update_asset(asset_id, date_time_original=when)
+            intent.confirm([asset_id])
 
     # -- the pipeline's writes, sent at once -----------------------------------------------
     def add_tag(self, wrapper: AssetResponseWrapper, name: str) -> None:
@@ -227,44 +227,55 @@ class BatchWriter(Writer):
         return bool(self._tags or self._albums or self._dates)
 
     def flush(self) -> None:
+        """Send the page's writes in the pipeline's order of dependence, each phase at once.
+
+        Dates first (temp albums are chosen by the corrected date), then albums (creations, adds,
+        removes: classification reads them), then tags. A run killed inside a flush thus leaves
+        a state that the resumed run re-derives to the same end: never an album chosen for a
+        date that was not written.
+        """
         if not self.has_pending:
             return
         ctx = self._ctx
         tags, albums, dates = self._tags, self._albums, self._dates
         self._tags, self._albums, self._dates = {}, {}, {}
+        run_all = functools.partial(self._pool.map, lambda call: call())
         ctx.tags.resolve_placeholders()
-        calls: list[Callable[[], object]] = []
-        creations: list[tuple[AlbumEntry, list[str]]] = []
+        run_all(
+            [
+                functools.partial(self._send_date, asset_id, when, before)
+                for asset_id, (when, before) in sorted(dates.items())
+                if when != before
+            ]
+        )
+        album_calls: list[Callable[[], object]] = []
         for album_id, changes in albums.items():
             entry = ctx.albums.entry(album_id)
             adds, removes = _net(changes)
             if entry.pending:
-                creations.append((entry, adds))
+                album_calls.append(functools.partial(self._create_pending, entry, adds))
                 continue
             if adds:
-                calls.append(functools.partial(self._send_album, entry, adds, True))
+                album_calls.append(functools.partial(self._send_album, entry, adds, True))
             if removes:
-                calls.append(functools.partial(self._send_album, entry, removes, False))
-        self._pool.map(self._create_pending, creations)
+                album_calls.append(functools.partial(self._send_album, entry, removes, False))
+        run_all(album_calls)
+        tag_calls: list[Callable[[], object]] = []
         for name, changes in tags.items():
             tag = ctx.tags.find(name)
             assert tag is not None, name
             adds, removes = _net(changes)
             if adds:
-                calls.append(functools.partial(self._send_tag, tag, adds, True))
+                tag_calls.append(functools.partial(self._send_tag, tag, adds, True))
             if removes:
-                calls.append(functools.partial(self._send_tag, tag, removes, False))
+                tag_calls.append(functools.partial(self._send_tag, tag, removes, False))
             for asset_id in changes:
                 ctx.assets.confirm(asset_id, name)
-        for asset_id, (when, before) in sorted(dates.items()):
-            if when != before:
-                calls.append(functools.partial(self._send_date, asset_id, when, before))
-        self._pool.map(lambda call: call(), calls)
+        run_all(tag_calls)
         if self.on_flushed is not None:
             self.on_flushed()
 
-    def _create_pending(self, work: tuple[AlbumEntry, list[str]]) -> None:
-        entry, members = work
+    def _create_pending(self, entry: AlbumEntry, members: list[str]) -> None:
         if not members:
             self._ctx.albums.forget(entry.id)
             return
