@@ -20,6 +20,7 @@ from autotag.engine.presets import get_preset
 from autotag.engine.runner import Engine, RunOptions, RunResult, dump_summary
 from autotag.harness import ProfileRecorder, RunRecord, sidecar_path, write_sidecar
 from autotag.immich.client import ImmichClient
+from autotag.immich.retry import RetryPolicy
 from autotag.sim.config import SimConfig
 from autotag.sim.control_client import SimControl, SimControlError
 from autotag.sim.server import running_simulator
@@ -39,6 +40,7 @@ class LaunchSpec:
     resume: bool = False
     argv: list[str] = attrs.field(factory=list)
     progress: Callable[[int, int | None], None] | None = None
+    retry: RetryPolicy | None = None
 
 
 @attrs.define
@@ -87,7 +89,9 @@ def launch(spec: LaunchSpec) -> LaunchOutcome:
         "time_scale": sim_config.time_scale if embedded else None,
     }
     with _server(spec) as (url, api_key, control):
-        client = ImmichClient(url, api_key, keep_alive=strategy.keep_alive)
+        client = ImmichClient(
+            url, api_key, keep_alive=strategy.keep_alive, retry=spec.retry or RetryPolicy()
+        )
         with client:
             recorder = (
                 ProfileRecorder(spec.profile, spec.snapshot_interval) if spec.profile else None
@@ -130,6 +134,7 @@ def launch(spec: LaunchSpec) -> LaunchOutcome:
                 if recorder is not None:
                     recorder.stop()
                 record.finish()
+                record.retries = client.stats.total_retries
                 workload["assets_processed"] = engine.stats.assets_processed
                 workload["final_state_digest"] = _digest(control)
                 sidecar = save(complete=complete)

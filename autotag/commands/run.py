@@ -149,10 +149,12 @@ def print_outcome(outcome: LaunchOutcome) -> None:
     result = outcome.result
     requests = outcome.requests
     state = "finished" if result.finished else "stopped early"
+    retries = requests.get("total_retries", 0)
     print(
         f"autotag: {state}: {result.processed_this_session:,} assets in "
-        f"{result.elapsed_seconds:.1f} s, {requests['total_requests']:,} requests, "
-        f"{sum(result.changes.values()):,} changes"
+        f"{result.elapsed_seconds:.1f} s, {requests['total_requests']:,} requests"
+        + (f" ({retries:,} retried)" if retries else "")
+        + f", {sum(result.changes.values()):,} changes"
     )
     operations = requests["operations"]
     width = max((len(name) for name in operations), default=0)

@@ -17,7 +17,7 @@ import attrs
 from autotag.engine.report import ChangeKind, ModificationReport
 from autotag.immich.client import ImmichClient
 from autotag.immich.dto import Album
-from autotag.immich.errors import NotFoundError
+from autotag.immich.errors import NetworkError, NotFoundError, ServerError
 
 log = logging.getLogger(__name__)
 
@@ -156,11 +156,30 @@ class AlbumCollection:
 
     # -- changes --------------------------------------------------------------------------
     def create(self, name: str, asset_ids: list[str] | None = None) -> AlbumEntry:
-        """createAlbum (optionally with its first assets), then, like the real tool, read it."""
-        album = self._client.create_album(name, asset_ids=asset_ids)
-        self._report.record(ChangeKind.CREATE_ALBUM, "", name)
+        """createAlbum (optionally with its first assets), then, like the real tool, read it.
+
+        A creation is not repeated blindly: when its answer is lost, the album list says whether
+        it happened. A batched album waiting under this name becomes the created one.
+        """
+        client = self._client
+        members = list(asset_ids or ())
+        with self._report.intent(ChangeKind.CREATE_ALBUM, name, members) as intent:
+            try:
+                album = client.create_album(name, asset_ids=members or None)
+            except (NetworkError, ServerError):
+                album = next((a for a in client.get_all_albums() if a.album_name == name), None)
+                if album is None:
+                    album = client.create_album(name, asset_ids=members or None)
+                elif members:
+                    client.add_assets_to_album(album.id, members)
+            intent.confirm_target()
+            intent.confirm(members, ChangeKind.ADD_TO_ALBUM)
         if self._read_created:
-            album = self._client.get_album_info(album.id)
+            album = client.get_album_info(album.id)
+        waiting = self._by_name.get(name)
+        if waiting is not None and waiting.pending:
+            self.resolve_pending(waiting, album)
+            return waiting
         entry = AlbumEntry(album.id, album.album_name, album.asset_count, album)
         self._add_entry(entry)
         return entry
@@ -185,12 +204,13 @@ class AlbumCollection:
 
     def delete(self, entry: AlbumEntry) -> bool:
         """deleteAlbum; False when it was already gone."""
-        try:
-            self._client.delete_album(entry.id)
-        except NotFoundError:
-            self.forget(entry.id)
-            return False
-        self._report.record(ChangeKind.DELETE_ALBUM, "", entry.name)
+        with self._report.intent(ChangeKind.DELETE_ALBUM, entry.name, []) as intent:
+            try:
+                self._client.delete_album(entry.id)
+            except NotFoundError:
+                self.forget(entry.id)
+                return False
+            intent.confirm_target()
         self.forget(entry.id)
         return True
 

@@ -2,18 +2,28 @@
 
 A line is written only for a change the server confirmed (an id it reported as newly tagged,
 say), so a repeated request or a resumed run never lists a change twice. Lines are appended and
-flushed as they happen: a killed run keeps every line of the changes it made.
+flushed as they happen.
+
+A process killed while a write is in flight cannot know whether the server applied it. So every
+write is first written to a journal (``writes.journal``, one JSON line per intent) and marked
+done once its answer is reported; a resumed run asks the server about every intent that was
+never marked done and reports what was applied. A killed run therefore loses no line either.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import json
 import os
 import threading
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+import attrs
 
 
 class ChangeKind(enum.Enum):
@@ -33,7 +43,7 @@ HEADER = "# time\tkind\tasset\ttarget\tdetail\n"
 class ModificationReport:
     """Appends change lines to ``path`` and counts them by kind."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, journal: Path | None = None) -> None:
         self.path = path
         self.counts: Counter[ChangeKind] = Counter()
         self._file: TextIO | None = None
@@ -44,6 +54,63 @@ class ModificationReport:
             if fresh:
                 self._file.write(HEADER)
                 self._file.flush()
+        self.journal_path = journal
+        self._journal: TextIO | None = journal.open("a", encoding="utf-8") if journal else None
+        self._next_intent = _last_intent(journal) + 1 if journal else 0
+
+    @contextlib.contextmanager
+    def intent(
+        self, kind: ChangeKind, target: str, ids: Sequence[str], detail: str = ""
+    ) -> Iterator[Intent]:
+        """Journal a write before it is sent; it is marked done when the block ends normally.
+
+        The block reports what the server confirmed with ``Intent.confirm``. If it raises, the
+        intent stays open, to be checked against the server later (``settle``).
+        """
+        with self._lock:
+            token = self._next_intent
+            self._next_intent += 1
+            self._journal_line(
+                {
+                    "intent": token,
+                    "kind": kind.value,
+                    "target": target,
+                    "ids": list(ids),
+                    "detail": detail,
+                }
+            )
+        yield Intent(self, kind, target, detail)
+        with self._lock:
+            self._journal_line({"done": token})
+
+    def _journal_line(self, entry: dict[str, Any]) -> None:
+        if self._journal is not None:
+            self._journal.write(json.dumps(entry) + "\n")
+            self._journal.flush()
+
+    def open_intents(self) -> list[dict[str, Any]]:
+        """Intents journaled but never marked done (their request's fate is unknown)."""
+        if self.journal_path is None or not self.journal_path.exists():
+            return []
+        opened: dict[int, dict[str, Any]] = {}
+        with self.journal_path.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue  # a line torn by a kill: its write was never sent
+                if "intent" in entry:
+                    opened[entry["intent"]] = entry
+                elif "done" in entry:
+                    opened.pop(entry["done"], None)
+        return list(opened.values())
+
+    def settle(self, intent: dict[str, Any], applied: Sequence[tuple[ChangeKind, str]]) -> None:
+        """Report what the server shows of an open intent (kind, asset); close the intent."""
+        for kind, asset_id in applied:
+            self.record(kind, asset_id, intent["target"], intent.get("detail", ""))
+        with self._lock:
+            self._journal_line({"done": intent["intent"], "settled": True})
 
     def record(self, kind: ChangeKind, asset_id: str, target: str, detail: str = "") -> None:
         stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -66,10 +133,42 @@ class ModificationReport:
             os.fsync(self._file.fileno())
             self._file.close()
             self._file = None
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+
+@attrs.define
+class Intent:
+    """An open write: ``confirm`` reports the ids the server changed."""
+
+    report: ModificationReport
+    kind: ChangeKind
+    target: str
+    detail: str
+
+    def confirm(self, ids: Sequence[str], kind: ChangeKind | None = None) -> None:
+        """Report ``kind`` (default: the intent's) for each asset id."""
+        for asset_id in ids:
+            self.report.record(kind or self.kind, asset_id, self.target, self.detail)
+
+    def confirm_target(self) -> None:
+        """Report a change of the target itself (a tag or album created or deleted)."""
+        self.report.record(self.kind, "", self.target, self.detail)
+
+
+def _last_intent(journal: Path) -> int:
+    last = -1
+    if journal.exists():
+        with journal.open(encoding="utf-8") as handle:
+            for line in handle:
+                with contextlib.suppress(ValueError, AttributeError):
+                    last = max(last, int(json.loads(line).get("intent", -1)))
+    return last
 
 
 def _clean(text: str) -> str:

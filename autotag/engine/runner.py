@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -27,6 +28,7 @@ from autotag.engine.pipeline import process_single_asset
 from autotag.engine.pool import ThreadHooks
 from autotag.engine.presets import Strategy
 from autotag.engine.report import ModificationReport
+from autotag.engine.settle import settle_open_intents
 from autotag.engine.statistics import RunStatistics
 from autotag.engine.steps.album_assignment import is_temp_album
 from autotag.errors import AutotagError
@@ -84,8 +86,23 @@ class RunResult:
 
 
 def config_digest(config: EngineConfig) -> str:
-    """A fingerprint of the rules and switches (a resumed run must use the same ones)."""
-    text = repr(attrs.asdict(config, recurse=True, value_serializer=lambda _i, _a, v: repr(v)))
+    """A fingerprint of the rules and switches (a resumed run must use the same ones).
+
+    Canonical across processes: sets are sorted and patterns written as their source.
+    """
+
+    def canonical(value: Any) -> Any:
+        if isinstance(value, frozenset | set):
+            return sorted(canonical(item) for item in value)
+        if isinstance(value, tuple | list):
+            return [canonical(item) for item in value]
+        if isinstance(value, re.Pattern):
+            return [value.pattern, value.flags]
+        if attrs.has(type(value)):
+            return {f.name: canonical(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        return value
+
+    text = json.dumps(canonical(config), sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -104,7 +121,9 @@ class Engine:
         options.run_dir.mkdir(parents=True, exist_ok=True)
         self._store = CheckpointStore(options.run_dir / "checkpoint.json")
         self.checkpoint = self._open_checkpoint()
-        self.report = ModificationReport(options.run_dir / "modification_report.txt")
+        self.report = ModificationReport(
+            options.run_dir / "modification_report.txt", options.run_dir / "writes.journal"
+        )
         self.stats = RunStatistics()
         self.ctx = EngineContext(
             client, config, strategy, self.report, self.stats, options.thread_hooks
@@ -218,6 +237,8 @@ class Engine:
         save()  # from now on the run directory can be resumed
         try:
             library_size = self._startup()
+            # Writes a killed session left in flight: report those the server applied.
+            settle_open_intents(self.ctx)
             position = ListingPosition(handed_out=skip, page_size=checkpoint.page_size)
             for wrapper in get_all_assets(self.ctx, position, self.options.max_assets):
                 try:
@@ -236,6 +257,8 @@ class Engine:
                 if self.options.between_assets is not None:
                     self.options.between_assets()
             finished = self.options.max_assets is None or processed_now < self.options.max_assets
+            # Requests that failed for good may still have been applied: ask the server.
+            settle_open_intents(self.ctx)
             checkpoint.finished = finished
             save()
         finally:

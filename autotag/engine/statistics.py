@@ -24,8 +24,8 @@ class RunStatistics:
     def count_status(self, status: ClassificationStatus) -> None:
         self.statuses[status.value] += 1
 
-    def event(self, name: str) -> None:
-        self.events[name] += 1
+    def event(self, name: str, count: int = 1) -> None:
+        self.events[name] += count
 
     def process_asset_tags(self, tag_names: list[str], output_tags: tuple[str, ...]) -> None:
         """Count the output tags an asset carries once processed (the run's tag census)."""

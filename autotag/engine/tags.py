@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from autotag.engine.report import ChangeKind, ModificationReport
 from autotag.immich.client import ImmichClient
 from autotag.immich.dto import Tag
-from autotag.immich.errors import BadRequestError
+from autotag.immich.errors import BadRequestError, NetworkError, ServerError
 
 PENDING = "pending:"
 
@@ -40,6 +41,11 @@ class TagCollection:
     def load(self) -> None:
         self._load()
 
+    def forget(self, name: str) -> None:
+        """The tag vanished from the server (404): the next use creates it again."""
+        if self._by_name is not None:
+            self._by_name.pop(name, None)
+
     def all(self) -> list[Tag]:
         """Every tag of the server as last listed (nested tags with a repeated name included)."""
         self._load()
@@ -48,25 +54,25 @@ class TagCollection:
     def find(self, name: str) -> Tag | None:
         return self._load().get(name)
 
-    def names_starting_with(self, prefix: str) -> list[Tag]:
-        return [tag for name, tag in self._load().items() if name.startswith(prefix)]
-
     def get_or_create(self, name: str) -> Tag:
         """The tag called ``name``, created with createTag when it does not exist yet."""
         known = self.find(name)
         if known is not None:
             return known
-        try:
-            tag = self._client.create_tag(name)
-        except BadRequestError:
-            # Created meanwhile by someone else: reload the dictionary once.
-            self._by_name = None
-            known = self.find(name)
-            if known is None:
-                raise
-            return known
-        self._load()[name] = tag
-        self._report.record(ChangeKind.CREATE_TAG, "", name)
+        with self._report.intent(ChangeKind.CREATE_TAG, name, []) as intent:
+            try:
+                tag = self._client.create_tag(name)
+            except (BadRequestError, NetworkError, ServerError) as error:
+                # Created meanwhile (by someone else, or by us with the answer lost): reload.
+                self._by_name = None
+                known = self.find(name)
+                if known is not None:
+                    if not isinstance(error, BadRequestError):
+                        intent.confirm_target()
+                    return known
+                tag = self._client.create_tag(name)
+            self._load()[name] = tag
+            intent.confirm_target()
         return tag
 
     def placeholder(self, name: str) -> Tag:
@@ -76,25 +82,29 @@ class TagCollection:
         self._load()[name] = tag
         return tag
 
-    def resolve_placeholders(self) -> list[Tag]:
+    def resolve_placeholders(self) -> None:
         """Create every tag still standing in as a placeholder, with one upsertTags call."""
         by_name = self._load()
-        waiting = sorted(name for name, tag in by_name.items() if tag.id.startswith(PENDING))
-        if not waiting:
-            return []
-        created = [tag for tag in self._client.upsert_tags(waiting) if tag.name in waiting]
-        for tag in created:
-            by_name[tag.name] = tag
-            self._report.record(ChangeKind.CREATE_TAG, "", tag.name)
-        return created
+        self._upsert([name for name, tag in by_name.items() if tag.id.startswith(PENDING)])
 
     def ensure(self, names: Iterable[str]) -> dict[str, Tag]:
         """Every named tag, creating the missing ones with one upsertTags call."""
+        names = list(names)
         by_name = self._load()
-        missing = sorted({name for name in names if name not in by_name})
-        if missing:
-            for tag in self._client.upsert_tags(missing):
-                if tag.name in missing and tag.name not in by_name:
-                    by_name[tag.name] = tag
-                    self._report.record(ChangeKind.CREATE_TAG, "", tag.name)
+        self._upsert([name for name in names if name not in by_name])
         return {name: by_name[name] for name in names}
+
+    def _upsert(self, names: list[str]) -> None:
+        if not names:
+            return
+        by_name = self._load()
+        wanted = sorted(set(names))
+        with contextlib.ExitStack() as stack:
+            intents = {
+                name: stack.enter_context(self._report.intent(ChangeKind.CREATE_TAG, name, []))
+                for name in wanted
+            }
+            for tag in self._client.upsert_tags(wanted):
+                if tag.name in intents:
+                    by_name[tag.name] = tag
+                    intents[tag.name].confirm_target()

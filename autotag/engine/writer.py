@@ -1,16 +1,21 @@
-"""Write-back: every change the engine makes to the library goes through the Writer.
+"""Write-back: every change the engine makes to the library goes through a Writer.
 
-Each write is one request for one asset (``BulkIdsDto`` with one id), as the real tool sends
-them. The local view (the asset's DTOs, the album map) is updated at once, so the rest of the
-pipeline sees the change; the modification report gets a line only for what the server confirmed.
+``Writer`` sends each write at once, one request per asset (``BulkIdsDto`` with one id), as the
+real tool does; ``BatchWriter`` holds a page's writes back and sends one request per tag or album.
+Both update the local view (the asset's DTOs, the album map, the tag index) at once, so the rest
+of the pipeline decides on the library as it is after the write, and both report only what the
+server confirmed — counting an id the server calls "already done" when our own request had to be
+repeated (the first attempt was applied, its answer lost). An album or tag that vanished
+meanwhile (404) is forgotten and, when the write needs it, made again: never a reason to stop.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -19,11 +24,14 @@ import attrs
 from autotag.engine.albums import AlbumEntry
 from autotag.engine.pool import WorkerPool
 from autotag.engine.report import ChangeKind
-from autotag.immich.dto import Tag
+from autotag.immich.dto import BulkIdResult, Tag
+from autotag.immich.errors import NotFoundError
 
 if TYPE_CHECKING:
     from autotag.engine.context import EngineContext
     from autotag.engine.wrapper import AssetResponseWrapper
+
+log = logging.getLogger(__name__)
 
 
 class Writer:
@@ -31,18 +39,74 @@ class Writer:
         self._ctx = context
         self.tag_added: Counter[str] = Counter()
         self.tag_removed: Counter[str] = Counter()
+        self._count_lock = threading.Lock()
         # Called after a flush has sent every write held back (the runner checkpoints there).
         self.on_flushed: Callable[[], None] | None = None
 
-    # -- tags -----------------------------------------------------------------------------
+    # -- what both modes send -------------------------------------------------------------
+    def _confirmed(self, results: list[BulkIdResult], already: str) -> list[str]:
+        """Ids the server changed, plus those it calls ``already`` done after a repeat."""
+        retried = self._ctx.client.last_call_retried
+        return [r.id for r in results if r.success or (retried and r.error == already)]
+
+    def _send_tag(self, tag: Tag, ids: Sequence[str], add: bool) -> None:
+        ctx = self._ctx
+        call = ctx.client.tag_assets if add else ctx.client.untag_assets
+        kind = ChangeKind.ADD_TAG if add else ChangeKind.REMOVE_TAG
+        with ctx.report.intent(kind, tag.name, ids) as intent:
+            try:
+                results = call(tag.id, list(ids))
+            except NotFoundError:
+                ctx.tags.forget(tag.name)
+                ctx.stats.event("tag_vanished")
+                log.warning("tag %r vanished during the run", tag.name)
+                if not add:
+                    return  # gone with the tag
+                tag = ctx.tags.ensure([tag.name])[tag.name]
+                results = call(tag.id, list(ids))
+            confirmed = self._confirmed(results, "duplicate" if add else "not_found")
+            intent.confirm(confirmed)
+        with self._count_lock:
+            (self.tag_added if add else self.tag_removed)[tag.name] += len(confirmed)
+
+    def _send_album(self, entry: AlbumEntry, ids: Sequence[str], add: bool) -> None:
+        ctx = self._ctx
+        call = ctx.client.add_assets_to_album if add else ctx.client.remove_asset_from_album
+        kind = ChangeKind.ADD_TO_ALBUM if add else ChangeKind.REMOVE_FROM_ALBUM
+        with ctx.report.intent(kind, entry.name, ids) as intent:
+            try:
+                results = call(entry.id, list(ids))
+            except NotFoundError:
+                ctx.albums.forget(entry.id)
+                ctx.stats.event("album_vanished")
+                log.warning("album %r vanished during the run", entry.name)
+                results = None
+            if results is not None:
+                intent.confirm(self._confirmed(results, "duplicate" if add else "not_found"))
+        if results is None and add:
+            self._create_album(entry.name, ids)
+
+    def _create_album(self, name: str, ids: Sequence[str]) -> AlbumEntry:
+        """A new album holding ``ids`` from the start (createAlbum with assetIds)."""
+        albums = self._ctx.albums
+        entry = albums.create(name, list(ids))
+        for asset_id in ids:
+            albums.note_added(entry.id, asset_id)
+        return entry
+
+    def _send_date(self, asset_id: str, when: datetime, before: datetime) -> None:
+        detail = f"was {before.isoformat()}"
+        report = self._ctx.report
+        with report.intent(ChangeKind.UPDATE_DATE, when.isoformat(), [asset_id], detail) as intent:
+            self._ctx.client.update_asset(asset_id, date_time_original=when)
+            intent.confirm([asset_id])
+
+    # -- the pipeline's writes, sent at once -----------------------------------------------
     def add_tag(self, wrapper: AssetResponseWrapper, name: str) -> None:
         ctx = self._ctx
         tag = ctx.tags.get_or_create(name)
-        for result in ctx.client.tag_assets(tag.id, [wrapper.id]):
-            if result.success:
-                ctx.report.record(ChangeKind.ADD_TAG, result.id, name)
-                self.tag_added[name] += 1
-        ctx.assets.apply_tag(wrapper.id, tag, added=True, pending=False)
+        self._send_tag(tag, [wrapper.id], add=True)
+        ctx.assets.apply_tag(wrapper.id, ctx.tags.find(name) or tag, added=True, pending=False)
         self._after_tag_write(wrapper)
 
     def remove_tag(self, wrapper: AssetResponseWrapper, name: str) -> None:
@@ -50,10 +114,7 @@ class Writer:
         tag = ctx.tags.find(name)
         if tag is None:
             return
-        for result in ctx.client.untag_assets(tag.id, [wrapper.id]):
-            if result.success:
-                ctx.report.record(ChangeKind.REMOVE_TAG, result.id, name)
-                self.tag_removed[name] += 1
+        self._send_tag(tag, [wrapper.id], add=False)
         ctx.assets.apply_tag(wrapper.id, tag, added=False, pending=False)
         self._after_tag_write(wrapper)
 
@@ -62,35 +123,24 @@ class Writer:
         if self._ctx.strategy.refetch_after_write:
             wrapper.set_full_asset(self._ctx.assets.fetch(wrapper.id))
 
-    # -- albums ---------------------------------------------------------------------------
     def add_to_album(self, wrapper: AssetResponseWrapper, album_name: str) -> None:
         """Put the asset into the named album, creating the album when it does not exist."""
         ctx = self._ctx
         entry = ctx.albums.find(album_name)
         if entry is None:
             entry = ctx.albums.create(album_name)
-        for result in ctx.client.add_assets_to_album(entry.id, [wrapper.id]):
-            if result.success:
-                ctx.report.record(ChangeKind.ADD_TO_ALBUM, result.id, album_name)
+        self._send_album(entry, [wrapper.id], add=True)
+        entry = ctx.albums.find(album_name) or entry
         ctx.albums.note_added(entry.id, wrapper.id)
 
     def remove_from_album(self, wrapper: AssetResponseWrapper, album_id: str) -> None:
         ctx = self._ctx
-        name = ctx.albums.name_of(album_id)
-        for result in ctx.client.remove_asset_from_album(album_id, [wrapper.id]):
-            if result.success:
-                ctx.report.record(ChangeKind.REMOVE_FROM_ALBUM, result.id, name)
+        self._send_album(ctx.albums.entry(album_id), [wrapper.id], add=False)
         ctx.albums.note_removed(album_id, wrapper.id)
 
-    # -- dates ----------------------------------------------------------------------------
     def update_date(self, wrapper: AssetResponseWrapper, when: datetime) -> None:
-        ctx = self._ctx
-        before = wrapper.asset.file_created_at
-        ctx.client.update_asset(wrapper.id, date_time_original=when)
-        ctx.report.record(
-            ChangeKind.UPDATE_DATE, wrapper.id, when.isoformat(), f"was {before.isoformat()}"
-        )
-        ctx.assets.apply_date(wrapper.id, when)
+        self._send_date(wrapper.id, when, wrapper.asset.file_created_at)
+        self._ctx.assets.apply_date(wrapper.id, when)
 
     @property
     def has_pending(self) -> bool:
@@ -109,33 +159,34 @@ class _Change:
     after: bool  # membership after its last change
 
 
+def _net(changes: dict[str, _Change]) -> tuple[list[str], list[str]]:
+    """(ids to add, ids to remove): changes undone within the page cancel out."""
+    adds = sorted(a for a, c in changes.items() if c.after and not c.before)
+    removes = sorted(a for a, c in changes.items() if c.before and not c.after)
+    return adds, removes
+
+
 class BatchWriter(Writer):
     """Collects a page's writes and sends them at ``flush``: one call per tag or album.
 
-    Changes take effect locally at once (the DTOs, the album map, the tag index), so the rest of
-    the page decides on the state it would see after immediate writes; a change undone within
-    the page is not sent at all. A flush creates the missing tags (one upsertTags), creates new
-    albums with their first members (createAlbum with assetIds), then adds and removes per
-    album and per tag, then the date corrections — the independent calls up to the pool's
-    concurrency at once. Nothing is written twice: the server's per-id answers are reported,
-    and a resumed run re-derives whatever a killed flush did not send.
+    A flush creates the missing tags (one upsertTags), creates new albums with their first
+    members (createAlbum with assetIds), then adds and removes per album and per tag and the date
+    corrections, the independent calls up to the pool's concurrency at once. A resumed run
+    re-derives whatever a killed flush did not send.
     """
 
     def __init__(self, context: EngineContext, pool: WorkerPool) -> None:
         super().__init__(context)
         self._pool = pool
-        self._count_lock = threading.Lock()
         self._tags: dict[str, dict[str, _Change]] = {}
         self._albums: dict[str, dict[str, _Change]] = {}
         self._dates: dict[str, tuple[datetime, datetime]] = {}
 
     @staticmethod
-    def _note(
-        changes: dict[str, _Change], asset_id: str, present_before: bool, wanted: bool
-    ) -> None:
+    def _note(changes: dict[str, _Change], asset_id: str, before: bool, wanted: bool) -> None:
         change = changes.get(asset_id)
         if change is None:
-            changes[asset_id] = _Change(present_before, wanted)
+            changes[asset_id] = _Change(before, wanted)
         else:
             change.after = wanted
 
@@ -175,90 +226,57 @@ class BatchWriter(Writer):
     def has_pending(self) -> bool:
         return bool(self._tags or self._albums or self._dates)
 
-    # -- the flush ------------------------------------------------------------------------
     def flush(self) -> None:
+        """Send the page's writes in the pipeline's order of dependence, each phase at once.
+
+        Dates first (temp albums are chosen by the corrected date), then albums (creations, adds,
+        removes: classification reads them), then tags. A run killed inside a flush thus leaves
+        a state that the resumed run re-derives to the same end: never an album chosen for a
+        date that was not written.
+        """
         if not self.has_pending:
             return
         ctx = self._ctx
         tags, albums, dates = self._tags, self._albums, self._dates
         self._tags, self._albums, self._dates = {}, {}, {}
+        run_all = functools.partial(self._pool.map, lambda call: call())
         ctx.tags.resolve_placeholders()
-        calls: list[Callable[[], None]] = []
-        creations = []
+        run_all(
+            [
+                functools.partial(self._send_date, asset_id, when, before)
+                for asset_id, (when, before) in sorted(dates.items())
+                if when != before
+            ]
+        )
+        album_calls: list[Callable[[], object]] = []
         for album_id, changes in albums.items():
-            adds = sorted(a for a, c in changes.items() if c.after and not c.before)
-            removes = sorted(a for a, c in changes.items() if c.before and not c.after)
             entry = ctx.albums.entry(album_id)
+            adds, removes = _net(changes)
             if entry.pending:
-                creations.append((entry, adds))
+                album_calls.append(functools.partial(self._create_pending, entry, adds))
                 continue
             if adds:
-                calls.append(functools.partial(self._album_call, entry.id, entry.name, adds, True))
+                album_calls.append(functools.partial(self._send_album, entry, adds, True))
             if removes:
-                calls.append(
-                    functools.partial(self._album_call, entry.id, entry.name, removes, False)
-                )
-        self._pool.map(self._create_album, creations)
+                album_calls.append(functools.partial(self._send_album, entry, removes, False))
+        run_all(album_calls)
+        tag_calls: list[Callable[[], object]] = []
         for name, changes in tags.items():
             tag = ctx.tags.find(name)
-            assert tag is not None
-            adds = sorted(a for a, c in changes.items() if c.after and not c.before)
-            removes = sorted(a for a, c in changes.items() if c.before and not c.after)
+            assert tag is not None, name
+            adds, removes = _net(changes)
             if adds:
-                calls.append(functools.partial(self._tag_call, tag, adds, True))
+                tag_calls.append(functools.partial(self._send_tag, tag, adds, True))
             if removes:
-                calls.append(functools.partial(self._tag_call, tag, removes, False))
+                tag_calls.append(functools.partial(self._send_tag, tag, removes, False))
             for asset_id in changes:
                 ctx.assets.confirm(asset_id, name)
-        for asset_id, (when, before) in sorted(dates.items()):
-            if when != before:
-                calls.append(functools.partial(self._date_call, asset_id, when, before))
-        self._pool.map(lambda call: call(), calls)
+        run_all(tag_calls)
         if self.on_flushed is not None:
             self.on_flushed()
 
-    def _create_album(self, work: tuple[AlbumEntry, list[str]]) -> None:
-        entry, members = work
-        ctx = self._ctx
+    def _create_pending(self, entry: AlbumEntry, members: list[str]) -> None:
         if not members:
-            ctx.albums.forget(entry.id)
+            self._ctx.albums.forget(entry.id)
             return
-        album = ctx.client.create_album(entry.name, asset_ids=members)
-        ctx.report.record(ChangeKind.CREATE_ALBUM, "", entry.name)
-        for asset_id in members:
-            ctx.report.record(ChangeKind.ADD_TO_ALBUM, asset_id, entry.name)
-        ctx.albums.resolve_pending(entry, album)
-
-    def _album_call(self, album_id: str, name: str, ids: list[str], add: bool) -> None:
-        ctx = self._ctx
-        if add:
-            results, kind = ctx.client.add_assets_to_album(album_id, ids), ChangeKind.ADD_TO_ALBUM
-        else:
-            results = ctx.client.remove_asset_from_album(album_id, ids)
-            kind = ChangeKind.REMOVE_FROM_ALBUM
-        for result in results:
-            if result.success:
-                ctx.report.record(kind, result.id, name)
-
-    def _tag_call(self, tag: Tag, ids: list[str], add: bool) -> None:
-        ctx = self._ctx
-        if add:
-            results, kind, counter = (
-                ctx.client.tag_assets(tag.id, ids),
-                ChangeKind.ADD_TAG,
-                self.tag_added,
-            )
-        else:
-            results = ctx.client.untag_assets(tag.id, ids)
-            kind, counter = ChangeKind.REMOVE_TAG, self.tag_removed
-        confirmed = [result.id for result in results if result.success]
-        for asset_id in confirmed:
-            ctx.report.record(kind, asset_id, tag.name)
-        with self._count_lock:
-            counter[tag.name] += len(confirmed)
-
-    def _date_call(self, asset_id: str, when: datetime, before: datetime) -> None:
-        self._ctx.client.update_asset(asset_id, date_time_original=when)
-        self._ctx.report.record(
-            ChangeKind.UPDATE_DATE, asset_id, when.isoformat(), f"was {before.isoformat()}"
-        )
+        self._create_album(entry.name, members)

@@ -9,6 +9,7 @@ from autotag.immich.resources.albums import AlbumsApi
 from autotag.immich.resources.assets import AssetsApi
 from autotag.immich.resources.server import ServerApi
 from autotag.immich.resources.tags import TagsApi
+from autotag.immich.retry import RetryPolicy
 from autotag.immich.session import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -22,6 +23,7 @@ class ImmichClient(Closing, AssetsApi, AlbumsApi, TagsApi, ServerApi):
 
     ``base_url`` is ``http://host:port`` or ``http://host:port/api``. ``keep_alive=False`` opens a
     new connection for every request. ``stats`` counts requests and seconds per operation.
+    ``retry`` (a RetryPolicy) re-sends failed requests that are safe to repeat; None: never.
     ``transport`` replaces the network (e.g. the in-process simulator transport in tests).
     """
 
@@ -35,6 +37,7 @@ class ImmichClient(Closing, AssetsApi, AlbumsApi, TagsApi, ServerApi):
         keep_alive: bool = True,
         transport: httpx.BaseTransport | None = None,
         stats: RequestStats | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self._session = ApiSession(
             base_url,
@@ -44,6 +47,7 @@ class ImmichClient(Closing, AssetsApi, AlbumsApi, TagsApi, ServerApi):
             keep_alive=keep_alive,
             transport=transport,
             stats=stats,
+            retry=retry,
         )
 
     @property
@@ -54,6 +58,11 @@ class ImmichClient(Closing, AssetsApi, AlbumsApi, TagsApi, ServerApi):
     @property
     def stats(self) -> RequestStats:
         return self._session.stats
+
+    @property
+    def last_call_retried(self) -> bool:
+        """Whether this thread's last request had to be sent more than once."""
+        return self._session.last_call_retried
 
     @property
     def keep_alive(self) -> bool:

@@ -7,6 +7,7 @@ into the typed errors of ``autotag.immich.errors`` and records requests and seco
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Collection
 from typing import Any
@@ -22,6 +23,7 @@ from autotag.immich.errors import (
     RateLimitedError,
     ServerError,
 )
+from autotag.immich.retry import RetryPolicy
 from autotag.immich.stats import RequestStats
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
@@ -62,8 +64,14 @@ class ApiSession:
         keep_alive: bool = True,
         transport: httpx.BaseTransport | None = None,
         stats: RequestStats | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.base_url = api_base_url(base_url)
+        self.retry = retry
+        self._local = threading.local()
+        # After a 429, nobody sends before this moment (monotonic clock): backpressure for every
+        # thread sharing the client, not just the one that was refused.
+        self._hold_until = 0.0
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.keep_alive = keep_alive
@@ -96,7 +104,49 @@ class ApiSession:
         params: dict[str, Any] | None = None,
         expect: Collection[int] = (200,),
     ) -> Any:
-        """Send one request; return the decoded JSON (None for an empty answer) or raise."""
+        """Send one request (again, per the retry policy); return the decoded JSON or raise.
+
+        ``last_call_retried`` tells the caller (in its thread) whether the answer came from a
+        repeated request — a write that was applied before its answer got lost then reports its
+        ids as already done.
+        """
+        self._local.retried = False
+        attempt = 1
+        while True:
+            try:
+                return self._send(operation, method, path, body, params, expect)
+            except ImmichError as error:
+                policy = self.retry
+                if policy is None or not policy.retryable(operation, error):
+                    raise
+                if attempt >= policy.attempts:
+                    raise _exhausted(error, f"gave up after {attempt} attempts") from error
+                if not policy.take():
+                    raise _exhausted(error, "the run's retry budget is exhausted") from error
+                wait = policy.delay(attempt, error)
+                if isinstance(error, RateLimitedError):
+                    self._hold_until = max(self._hold_until, time.monotonic() + wait)
+                self.stats.record_retry(operation)
+                self._local.retried = True
+                time.sleep(wait)
+                attempt += 1
+
+    @property
+    def last_call_retried(self) -> bool:
+        return getattr(self._local, "retried", False)
+
+    def _send(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        body: Any,
+        params: dict[str, Any] | None,
+        expect: Collection[int],
+    ) -> Any:
+        hold = self._hold_until - time.monotonic()
+        if hold > 0:
+            time.sleep(hold)
         started = time.perf_counter()
         ok = False
         try:
@@ -189,3 +239,11 @@ class ApiSession:
         if len(text) > _MESSAGE_LIMIT:
             text = text[: _MESSAGE_LIMIT - 3] + "..."
         return text
+
+
+def _exhausted(error: ImmichError, why: str) -> ImmichError:
+    """``error`` again, saying why it is not retried any more."""
+    message = f"{str(error).split(': ', 1)[1]} ({why})"
+    if isinstance(error, RateLimitedError):
+        return RateLimitedError(error.operation, message, retry_after=error.retry_after)
+    return type(error)(error.operation, message, status=error.status)

@@ -19,6 +19,7 @@ class OperationStats:
     requests: int = 0
     seconds: float = 0.0
     errors: int = 0
+    retries: int = 0
 
 
 class RequestStats:
@@ -37,6 +38,19 @@ class RequestStats:
             entry.seconds += seconds
             if not ok:
                 entry.errors += 1
+
+    def record_retry(self, operation: str) -> None:
+        """A failed request of ``operation`` is about to be sent again."""
+        with self._lock:
+            entry = self._operations.get(operation)
+            if entry is None:
+                entry = self._operations[operation] = OperationStats()
+            entry.retries += 1
+
+    @property
+    def total_retries(self) -> int:
+        with self._lock:
+            return sum(entry.retries for entry in self._operations.values())
 
     def operations(self) -> dict[str, OperationStats]:
         """A copy of the per-operation totals, sorted by operation name."""
@@ -68,11 +82,13 @@ class RequestStats:
         return {
             "total_requests": sum(entry.requests for entry in operations.values()),
             "total_seconds": round(sum(entry.seconds for entry in operations.values()), 6),
+            "total_retries": sum(entry.retries for entry in operations.values()),
             "operations": {
                 name: {
                     "requests": entry.requests,
                     "seconds": round(entry.seconds, 6),
                     "errors": entry.errors,
+                    "retries": entry.retries,
                 }
                 for name, entry in operations.items()
             },

@@ -15,6 +15,7 @@ from autotag.engine.config import load_config
 from autotag.engine.presets import get_preset
 from autotag.engine.runner import Engine, RunOptions, RunResult
 from autotag.immich.client import ImmichClient
+from autotag.immich.retry import RetryPolicy
 from autotag.sim.app import Simulator
 from autotag.sim.config import SimConfig
 from autotag.sim.control_client import SimControl
@@ -122,12 +123,14 @@ class Served:
 
 
 @contextlib.contextmanager
-def serve(library: Library | None = None, **settings) -> Iterator[Served]:
+def serve(
+    library: Library | None = None, *, retry: RetryPolicy | None = None, **settings
+) -> Iterator[Served]:
     """The real simulator app over an in-process transport (no latency unless asked)."""
     config = SimConfig(time_scale=0.0, **settings)
     simulator = Simulator(config, library)
     transport = SyncASGITransport(simulator.app)
-    client = ImmichClient(f"{BASE_URL}/api", config.api_key, transport=transport)
+    client = ImmichClient(f"{BASE_URL}/api", config.api_key, transport=transport, retry=retry)
     control = SimControl(BASE_URL, config.api_key, transport=transport)
     try:
         yield Served(simulator, client, control)

@@ -57,8 +57,13 @@ class Crash(Exception):
 
 @pytest.mark.parametrize(
     ("preset_name", "crash_at"),
-    [("seed-baseline", 3), ("seed-baseline", 20), ("seed-baseline", 33), ("optimized", 1),
-     ("optimized", 3)],
+    [
+        ("seed-baseline", 3),
+        ("seed-baseline", 20),
+        ("seed-baseline", 33),
+        ("optimized", 1),
+        ("optimized", 3),
+    ],
 )
 def test_resume_after_a_crash_inside_an_asset(tmp_path, preset_name, crash_at):
     """A failure between two writes (of one asset, or of one batched flush): what was sent stays,

