@@ -7,14 +7,16 @@ Each command module exposes ``register(subparsers)``, which adds its parser and 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 
 from autotag import __version__
-from autotag.commands import calibrate, run, sim
+from autotag.commands import calibrate, run, sim, strategies
 from autotag.errors import AutotagError
 
-COMMANDS = (run, sim, calibrate)
+COMMANDS = (run, sim, calibrate, strategies)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print("autotag: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): no traceback, nothing more to say.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

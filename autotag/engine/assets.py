@@ -29,8 +29,9 @@ class AssetStore:
     """Hands out full assets (with their tags) and tracks the copies of each asset's DTO.
 
     ``cache=False`` (the baseline): every ``fetch`` is a getAssetInfo; copies are tracked only
-    until ``end_asset`` closes the asset being processed. ``cache=True``: an asset's DTO is kept
-    for the run once read (or once seeded from the duplicates listing), so it is read at most once.
+    until ``end_asset`` closes the asset being processed. ``cache=True``: the duplicate-group
+    members (seeded from the duplicates listing) are kept for the run, so each is read at most
+    once; other assets are still forgotten after their turn.
     With a tag index (tags read through tag searches) a DTO without tags gets them from the index
     instead of from a getAssetInfo.
     """
@@ -77,7 +78,7 @@ class AssetStore:
                 cached.tags = self.tag_index.tags_of(hit.id)
             return cached
         asset = attrs.evolve(hit, tags=self.tag_index.tags_of(hit.id))
-        self._keep(asset)
+        self._live[asset.id].append(asset)
         return asset
 
     def seed(self, assets: Iterable[Asset]) -> None:
@@ -91,7 +92,9 @@ class AssetStore:
         return self._cache.get(asset_id)
 
     def _keep(self, asset: Asset) -> None:
-        if self._cache_enabled:
+        """Cache the duplicate members (read again and again); track any other asset only
+        while it is being processed, so memory does not grow with the assets processed."""
+        if self._cache_enabled and asset.id in self._cache:
             self._cache[asset.id] = asset
         else:
             self._live[asset.id].append(asset)

@@ -151,17 +151,29 @@ def _run_of(profile: Profile) -> Run:
     complete = block.get("complete") if isinstance(block, dict) else None
     rss = meta.get("peak_rss_bytes")
     wall = meta.get("wall_seconds")
+    wall = float(wall) if isinstance(wall, (int, float)) and not isinstance(wall, bool) else None
+    threads = block.get("threads") if isinstance(block, dict) else None
+    total = profile.total_time
+    warnings = list(profile.warnings)
+    if isinstance(threads, int) and threads > 1 and wall is not None:
+        # Worker threads' profiles were added in: their seconds overlap, so the profile's total
+        # (a sum over threads) is not the run's duration. The sidecar's wall time is.
+        total = wall
+        warnings.append(
+            f"the profile adds up {threads} threads ({profile.total_time:.3f} s of thread time); "
+            f"the run's total time is its wall time, {wall:.3f} s (sidecar)"
+        )
     return Run(
         path=str(profile.path),
-        total_seconds=profile.total_time,
+        total_seconds=total,
         total_calls=None if profile.sampled else profile.total_calls,
         functions=len(profile.functions),
         sampled=profile.sampled,
         complete=complete if isinstance(complete, bool) else None,
         peak_rss_bytes=rss if isinstance(rss, int) and not isinstance(rss, bool) else None,
-        wall_seconds=float(wall) if isinstance(wall, (int, float)) else None,
+        wall_seconds=wall,
         metadata=profile.metadata,
-        warnings=tuple(profile.warnings),
+        warnings=tuple(warnings),
     )
 
 
