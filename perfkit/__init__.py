@@ -7,6 +7,7 @@ diff = perfkit.compare(base, new)
 diff.functions.sort_values("cumtime_delta")
 """
 
+from perfkit.butterfly_diff import Butterfly, butterfly
 from perfkit.diff import Diff, compare
 from perfkit.errors import ConfigError, PerfkitError, ProfileFormatError
 from perfkit.match import NoMatchError, Selector, SelectorError, parse_selector
@@ -15,6 +16,7 @@ from perfkit.model import Profile, load, load_many
 __version__ = "0.1.0"
 
 __all__ = [
+    "Butterfly",
     "ConfigError",
     "Diff",
     "NoMatchError",
@@ -24,6 +26,7 @@ __all__ = [
     "Selector",
     "SelectorError",
     "__version__",
+    "butterfly",
     "compare",
     "load",
     "load_many",
