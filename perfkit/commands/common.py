@@ -11,6 +11,19 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Keep the examples in ``epilog`` laid out as written."""
 
 
+def add_command(
+    subparsers: argparse._SubParsersAction, name: str, summary: str, description: str, examples: str
+) -> argparse.ArgumentParser:
+    """A sub-command's parser whose help ends with ``examples``, laid out as written."""
+    return subparsers.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=examples,
+        formatter_class=HelpFormatter,
+    )
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)
