@@ -12,6 +12,7 @@ from perfkit.diff import Diff, compare
 from perfkit.errors import ConfigError, PerfkitError, ProfileFormatError
 from perfkit.match import NoMatchError, Selector, SelectorError, parse_selector
 from perfkit.model import Profile, load, load_many
+from perfkit.timeline.model import History, history
 
 __version__ = "0.1.0"
 
@@ -19,6 +20,7 @@ __all__ = [
     "Butterfly",
     "ConfigError",
     "Diff",
+    "History",
     "NoMatchError",
     "PerfkitError",
     "Profile",
@@ -28,6 +30,7 @@ __all__ = [
     "__version__",
     "butterfly",
     "compare",
+    "history",
     "load",
     "load_many",
     "parse_selector",

@@ -4,4 +4,4 @@
 To add a command, write ``perfkit/commands/<name>.py`` and list it in ``COMMANDS``.
 """
 
-COMMANDS = ("show", "compare", "export", "view")
+COMMANDS = ("show", "compare", "export", "view", "history")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from perfkit.commands.common import add_command, warn
+from perfkit.commands.common import add_command, non_negative_float, warn
 from perfkit.errors import PerfkitError
 from perfkit.export.folded import UNITS, write_folded
 from perfkit.export.output import STDOUT, write_output
@@ -43,13 +43,10 @@ not whole stacks.  Frames after an [estimated] frame are estimates (see docs/per
 """
 
 
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1: {text!r}")
+def _share(text: str) -> float:
+    value = non_negative_float(text)
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"must be below 1: {text!r}")
     return value
 
 
@@ -88,7 +85,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--min-share",
-        type=_fraction,
+        type=_share,
         default=DEFAULT_MIN_SHARE,
         metavar="FRACTION",
         help="collapsed and speedscope: callees with less than this share of the total time "

@@ -66,21 +66,26 @@ def html_table(table: Table) -> HtmlTable:
 
 
 @cache
-def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("perfkit.render", "templates/notebook"),
+def templates() -> jinja2.Environment:
+    """perfkit's HTML templates (``perfkit/render/templates``), every value autoescaped."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("perfkit.render", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    return environment.get_template("summary.html.j2")
+
+
+def summary_context(summary: Summary) -> dict[str, Any]:
+    """The variables ``notebook/summary.html.j2`` draws."""
+    return {
+        "heading": summary.heading,
+        "tables": [html_table(table) for table in summary.tables],
+        "notes": summary.notes,
+    }
 
 
 def render_html(summary: Summary) -> str:
-    return _template().render(
-        heading=summary.heading,
-        tables=[html_table(table) for table in summary.tables],
-        notes=summary.notes,
-    )
+    return templates().get_template("notebook/summary.html.j2").render(summary_context(summary))
 
 
 def render_text(summary: Summary) -> str:

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
+from perfkit.errors import PerfkitError
 from perfkit.ranking import largest_changes, top_functions
 from perfkit.render.units import count, seconds
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
     from perfkit.diff import Diff
     from perfkit.model import Profile
+    from perfkit.timeline.model import History
 
 INCREASE = "#c0392b"
 DECREASE = "#2471a3"
@@ -115,3 +118,48 @@ def diff_figure(diff: Diff, n: int = 15, by: str = "cumtime", direction: str = "
     axes.margins(x=0.2)
     axes.grid(axis="x", alpha=0.3)
     return figure
+
+
+def history_figure(history: History, metrics: Sequence[str] | None = None) -> Figure:
+    """One panel per metric across the runs (oldest left); each step a dashed line before the
+    run where it happened, red for an increase and blue for a decrease, labelled with its
+    change."""
+    chosen = [m for m in history.metrics if metrics is None or m.name in metrics]
+    if metrics is not None and len(chosen) != len(set(metrics)):
+        unknown = sorted(set(metrics) - {m.name for m in chosen})
+        raise PerfkitError(f"no metric {unknown[0]!r} in this history")
+    runs = history.runs
+    figure = Figure(figsize=(11, 1.2 + 2.0 * len(chosen)), layout="constrained")
+    axes_list = figure.subplots(len(chosen), 1, sharex=True, squeeze=False)[:, 0]
+    positions = np.arange(len(runs))
+    marker = "o" if len(runs) <= 100 else None
+    for axes, metric in zip(axes_list, chosen, strict=True):
+        values = runs[metric.name].to_numpy(np.float64, na_value=np.nan)
+        factor, unit = (1.0, "calls") if metric.kind == "count" else scale_for("s", values)
+        axes.plot(positions, values * factor, marker=marker, markersize=3, linewidth=1)
+        axes.set_ylabel(f"{metric.name}\n({unit})", fontsize=8)
+        axes.grid(alpha=0.3)
+        for step in history.steps[history.steps["metric"] == metric.name].itertuples():
+            colour = INCREASE if step.delta > 0 else DECREASE
+            axes.axvline(step.run - 0.5, color=colour, linestyle="--", linewidth=1)
+            change = f"{(step.ratio - 1) * 100:+.1f} %" if np.isfinite(step.ratio) else "new"
+            # after a rise the lower right of the panel is free, after a fall the upper right
+            axes.annotate(
+                change,
+                (step.run - 0.5, 0.04 if step.delta > 0 else 0.86),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, 0),
+                textcoords="offset points",
+                color=colour,
+                fontsize=8,
+            )
+    axes_list[0].set_title(f"{len(runs):,} runs, steps marked", loc="left")
+    ticks = np.unique(np.linspace(0, len(runs) - 1, min(len(runs), 8)).round().astype(int))
+    axes_list[-1].set_xticks(ticks, [_tick(runs, i) for i in ticks], fontsize=7, rotation=20)
+    axes_list[-1].set_xlabel("run (oldest first)")
+    return figure
+
+
+def _tick(runs: pd.DataFrame, index: int) -> str:
+    name = short_label(str(runs["name"].iloc[index]), 24)
+    return f"#{index} {name}"
