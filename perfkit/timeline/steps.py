@@ -4,18 +4,20 @@ Two kinds of metric, two rules:
 
 - **Counts** (call counts, HTTP requests) are deterministic for a deterministic workload: any
   change from the previous run is a step.
-- **Times** are noisy.  For a candidate step between runs ``i-1`` and ``i`` the median of the
-  ``window`` runs before is compared with the median of the ``window`` runs after (windows
+- **Times** are noisy, and their noise is a share of the time (a 3 % jitter), so they are
+  compared on a log scale.  For a candidate step between runs ``i-1`` and ``i`` the median of
+  the ``window`` runs before is compared with the median of the ``window`` runs after (windows
   shrink near the ends, but never below ``min_runs`` runs on either side).  The noise level
   ``sigma`` is estimated once per metric from the median absolute deviation of the run-to-run
-  differences (1.4826 MAD / sqrt 2: robust to the few steps and outliers a history holds).  A
-  candidate counts when the difference of the medians exceeds ``sigmas`` standard errors of
-  that difference (a median of n runs has a standard error of about 1.2533 sigma / sqrt n),
-  *and* ``min_relative`` of the value before, *and* ``min_absolute`` (seconds).  Of candidates
+  differences of log times (1.4826 MAD / sqrt 2: robust to the few steps and outliers a
+  history holds).  A candidate counts when the log ratio of the medians exceeds ``sigmas``
+  standard errors (a median of n runs has a standard error of about 1.2533 sigma / sqrt n),
+  *and* the change exceeds ``min_relative`` of the value before *and* ``min_absolute``
+  seconds.  Of candidates
   closer than ``window`` runs to each other only the strongest is kept: one step, one mark.
 Window medians move over a few runs around a jump, so each step is then placed exactly: at
 the split of the runs around it into two levels with the least absolute deviation from the
-levels' medians (a one-step L1 fit).
+levels' medians (a one-step L1 fit on the log times).
 
 A single slow run is not a step (the medians ignore it); a step shows once ``min_runs`` runs
 after it confirm the new level.  Slow drifts without a jump are not reported as steps.
@@ -106,23 +108,23 @@ def time_steps(values: np.ndarray, options: StepOptions | None = None) -> list[S
     if n < 2 * options.min_runs:
         return []
     window = max(options.window, options.min_runs)
-    before, after = _window_medians(series, window)
-    sigma = noise(series)
+    levels = _levels(series, options)
+    sigma = noise(levels)
     boundaries = np.arange(options.min_runs, n - options.min_runs + 1)
-    sizes_before = np.minimum(boundaries, window)
-    sizes_after = np.minimum(n - boundaries, window)
-    error = MEDIAN_STANDARD_ERROR * sigma * np.sqrt(1 / sizes_before + 1 / sizes_after)
-    delta = after[boundaries] - before[boundaries]
-    size = np.abs(delta)
+    before, after = (side[boundaries] for side in _window_medians(series, window))
+    sizes = np.minimum(boundaries, window), np.minimum(n - boundaries, window)
+    error = MEDIAN_STANDARD_ERROR * sigma * np.sqrt(1 / sizes[0] + 1 / sizes[1])
+    shift = np.abs(_levels(after, options) - _levels(before, options))
+    size = np.abs(after - before)
     beyond = (
-        (size > options.sigmas * error)
-        & (size > options.min_relative * np.abs(before[boundaries]))
+        (shift > options.sigmas * error)
+        & (size > options.min_relative * np.abs(before))
         & (size > options.min_absolute)
     )
-    score = np.where(error > 0, size / np.where(error > 0, error, 1), np.inf)
+    score = np.where(error > 0, shift / np.where(error > 0, error, 1), np.inf)
     chosen: list[Step] = []
-    for position in sorted(np.flatnonzero(beyond), key=lambda k: (-score[k], -size[k], k)):
-        split = _locate(series, int(boundaries[position]), window)
+    for position in sorted(np.flatnonzero(beyond), key=lambda k: (-score[k], -shift[k], k)):
+        split = _locate(levels, int(boundaries[position]), window)
         if any(abs(split - step.index) < window for step in chosen):
             continue
         step = _confirmed(series, split, window, sigma, options)
@@ -134,6 +136,13 @@ def time_steps(values: np.ndarray, options: StepOptions | None = None) -> list[S
     ]
 
 
+def _levels(values: np.ndarray, options: StepOptions) -> np.ndarray:
+    """Times on a log scale, where run-to-run noise is a share of the time whatever its size
+    (a 3 % jitter of 270 ms and of 105 ms is the same noise); ``min_absolute`` is added so
+    that times near zero do not blow up."""
+    return np.log(np.maximum(values, 0.0) + max(options.min_absolute, 1e-12))
+
+
 def _confirmed(
     series: np.ndarray, split: int, window: int, sigma: float, options: StepOptions
 ) -> Step | None:
@@ -142,10 +151,13 @@ def _confirmed(
     if min(len(before), len(after)) < options.min_runs:
         return None
     level_before, level_after = float(np.median(before)), float(np.median(after))
-    size = abs(level_after - level_before)
+    shift = abs(
+        _levels(np.array([level_after]), options)[0] - _levels(np.array([level_before]), options)[0]
+    )
     error = MEDIAN_STANDARD_ERROR * sigma * np.sqrt(1 / len(before) + 1 / len(after))
+    size = abs(level_after - level_before)
     if (
-        size > options.sigmas * error
+        shift > options.sigmas * error
         and size > options.min_relative * abs(level_before)
         and size > options.min_absolute
     ):
