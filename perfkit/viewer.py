@@ -8,7 +8,7 @@ sanitised temporary copy (``perfkit.export.pstats_copy``), removed when the view
 
 snakeviz runs as a child process (``python -m snakeviz -s -H 127.0.0.1 -p PORT FILE``) in its
 own session, so that perfkit alone decides when it stops: on Ctrl-C or SIGTERM perfkit sends it
-SIGINT, then SIGTERM, then SIGKILL, each after a grace period.  snakeviz serves any file its
+SIGTERM, then SIGKILL after a grace period.  snakeviz serves any file its
 user can read under ``/snakeviz/<path>``, which is why it is bound to 127.0.0.1 only.
 """
 
@@ -136,8 +136,10 @@ class Snakeviz:
         return self.process.wait()
 
     def stop(self) -> None:
-        """SIGINT (snakeviz's own Ctrl-C handling), then SIGTERM, then SIGKILL."""
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        """SIGTERM (snakeviz holds nothing that needs saving), then SIGKILL.
+
+        Not SIGINT: a viewer started in the background of a script inherits SIGINT ignored."""
+        for sig in (signal.SIGTERM, signal.SIGKILL):
             if self.process.poll() is not None:
                 return
             with contextlib.suppress(ProcessLookupError):
