@@ -199,22 +199,22 @@ def test_step_rules_on_plain_series() -> None:
     assert time_steps(np.r_[np.full(20, 1.0), np.full(2, 2.0)]) == []
 
 
-def _history_cli(builds: Path, tmp_path: Path, out: Path) -> subprocess.CompletedProcess:
+def _history_cli(run, builds: Path, tmp_path: Path, out: Path) -> subprocess.CompletedProcess:
     outputs = {"--csv": "runs.csv", "--json": "history.json", "--plot": "trend.svg"}
     arguments = [f"{flag}={out / name}" for flag, name in outputs.items()]
     arguments.append(f"--html={out / 'report' / 'index.html'}")
     cache = f"--cache={tmp_path / 'c.sqlite3'}"
-    return run_cli("history", builds, "--metric=get_asset_info", cache, *arguments, "--limit=3")
+    return run("history", builds, "--metric=get_asset_info", cache, *arguments, "--limit=3")
 
 
-def test_history_command_writes_every_output(builds, tmp_path) -> None:
+def test_history_command_writes_every_output(builds, tmp_path, perfkit_main) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("")
-    result = _history_cli(builds, tmp_path, blocked / "out")
+    result = _history_cli(run_cli, builds, tmp_path, blocked / "out")  # the real console script
     assert result.returncode == 2 and b"cannot write" in result.stderr
     assert result.stderr.count(b"\n") == 1
     out = tmp_path / "out"  # created, with report/ below it
-    result = _history_cli(builds, tmp_path, out)
+    result = _history_cli(perfkit_main, builds, tmp_path, out)
     assert result.returncode == 0, result.stderr
     text = result.stdout.decode()
     assert "40 runs from 2026-01-01 00:00" in text and "Steps (6)" in text

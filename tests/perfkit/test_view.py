@@ -18,7 +18,7 @@ import pytest
 from perfkit.export.pstats_copy import write_pstats
 from perfkit.reader import read_stats
 from perfkit.viewer import free_port, handoff
-from tests.perfkit.conftest import DATA, PERFKIT, run_cli
+from tests.perfkit.conftest import DATA, PERFKIT
 
 PROGRAM = """
 def distinctive_function_name(n):
@@ -92,10 +92,10 @@ def test_python2_profile_goes_through_a_sanitised_copy(tmp_path) -> None:
     assert _refused(url)
 
 
-def test_a_broken_file_never_reaches_snakeviz(tmp_path) -> None:
+def test_a_broken_file_never_reaches_snakeviz(tmp_path, perfkit_main) -> None:
     broken = tmp_path / "broken.stats"
     broken.write_bytes(b"\xe3" + os.urandom(64))
-    result = run_cli("view", broken, "--no-browser")
+    result = perfkit_main("view", broken, "--no-browser")
     assert result.returncode == 2
     assert result.stderr.decode().startswith(f"perfkit: error: {broken}: ")
     assert result.stderr.count(b"\n") == 1 and b"snakeviz" not in result.stdout
