@@ -66,7 +66,7 @@ class Stack:
 
 @dataclass(frozen=True)
 class _Edge:
-    node: int  # the other end: the callee in ``callees``, the caller in ``parents``
+    node: int  # the callee
     tottime: float
     cumtime: float
 
@@ -137,15 +137,10 @@ class _Graph:
             called = bool(self.callers_count[node])
             if self.counts_only and not called and cumtime <= 0:
                 # the profile module's own root ("profiler", no time): start at its callees
-                found += [
-                    (
-                        edge.node,
-                        self.cumtime[edge.node] * edge.cumtime / self.ncalls[edge.node],
-                        False,
-                    )
-                    for edge in self.callees[node]
-                    if self.ncalls[edge.node] > 0
-                ]
+                for edge in self.callees[node]:  # edge "cumtime" holds the call count here
+                    share = edge.cumtime / self.ncalls[edge.node] if self.ncalls[edge.node] else 0
+                    if share > 0:
+                        found.append((edge.node, self.cumtime[edge.node] * share, share >= 1))
                 continue
             top_calls = self.ncalls[node] - self.caller_calls[node]
             if cumtime <= 0 or (called and top_calls <= 0 and not self.sampled):
@@ -191,10 +186,10 @@ class _Builder:
         return min(graph.tottime[node] / cumtime, 1.0) if cumtime > 0 else 1.0
 
     def expand(self, root: int, seconds: float, exact: bool) -> None:
+        """Spread ``seconds`` of ``root`` (``exact``: a measured, not estimated, share)."""
         graph = self.graph
-        exact_root = exact and _close(seconds, graph.cumtime[root])
         # (root-first path, seconds that reached its last frame, marker position or -1)
-        pending = [((root,), seconds, -1 if exact_root else 1)]
+        pending = [((root,), seconds, -1 if exact else 0)]
         while pending:
             path, mass, marker = pending.pop()
             node = path[-1]
