@@ -7,16 +7,20 @@ diff = perfkit.compare(base, new)
 diff.functions.sort_values("cumtime_delta")
 """
 
+from perfkit.butterfly_diff import Butterfly, butterfly
 from perfkit.diff import Diff, compare
 from perfkit.errors import ConfigError, PerfkitError, ProfileFormatError
 from perfkit.match import NoMatchError, Selector, SelectorError, parse_selector
 from perfkit.model import Profile, load, load_many
+from perfkit.timeline.model import History, history
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Butterfly",
     "ConfigError",
     "Diff",
+    "History",
     "NoMatchError",
     "PerfkitError",
     "Profile",
@@ -24,7 +28,9 @@ __all__ = [
     "Selector",
     "SelectorError",
     "__version__",
+    "butterfly",
     "compare",
+    "history",
     "load",
     "load_many",
     "parse_selector",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,11 @@ import pandas as pd
 from perfkit.match import Selector
 from perfkit.model import Profile
 from perfkit.pairing import pair_functions
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from perfkit.butterfly_diff import Butterfly
 
 SCHEMA = "perfkit.diff/1"
 COUNT_METRICS = ("pcalls", "ncalls")
@@ -171,6 +176,34 @@ class Diff:
         if path is not None:
             Path(path).write_text(text + "\n", encoding="utf-8")
         return text
+
+    def top(self, n: int = 10, by: str = "cumtime", *, direction: str = "both") -> pd.DataFrame:
+        """The ``n`` functions whose ``by`` changed most (``perfkit.ranking.largest_changes``)."""
+        from perfkit.ranking import largest_changes
+
+        return largest_changes(self, n, by, direction)
+
+    def butterfly(self, selector: str | list[str] | Selector) -> Butterfly:
+        """Exact callers/callees diff of the matched functions (``perfkit.butterfly_diff``)."""
+        from perfkit.butterfly_diff import butterfly_of
+
+        return butterfly_of(self, selector)
+
+    def plot(self, n: int = 15, by: str = "cumtime", *, direction: str = "both") -> Figure:
+        """A bar chart of the ``n`` largest changes of ``by`` (a matplotlib ``Figure``)."""
+        from perfkit.render.plots import diff_figure
+
+        return diff_figure(self, n, by, direction)
+
+    def _repr_html_(self) -> str:
+        from perfkit.render.notebook import diff_summary, render_html
+
+        return render_html(diff_summary(self))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        from perfkit.render.notebook import bundle, diff_summary
+
+        return bundle(diff_summary(self))
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{count} {status}" for status, count in self.status_counts().items())

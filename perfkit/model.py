@@ -19,6 +19,8 @@ from perfkit.reader import RawStats, read_many
 from perfkit.sidecar import read_sidecar
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from perfkit.match import Selector
 
 FUNCTION_COLUMNS = (
@@ -157,6 +159,40 @@ class Profile:
 
             raise NoMatchError(f"{self.path}: selector {parsed.text!r} matches no function")
         return rows
+
+    def where(self, selector: str | list[str] | Selector) -> pd.DataFrame:
+        """The matched functions: location, calls, times, shares, neighbours (``callgraph``)."""
+        from perfkit.callgraph import where
+
+        return where(self, selector)
+
+    def callers(self, selector: str | list[str] | Selector) -> pd.DataFrame:
+        """Exact caller -> function edges of the matched functions (``perfkit.callgraph``)."""
+        from perfkit.callgraph import callers
+
+        return callers(self, selector)
+
+    def callees(self, selector: str | list[str] | Selector) -> pd.DataFrame:
+        """Exact function -> callee edges of the matched functions (``perfkit.callgraph``)."""
+        from perfkit.callgraph import callees
+
+        return callees(self, selector)
+
+    def plot(self, n: int = 15, by: str = "cumtime") -> Figure:
+        """A bar chart of the ``n`` largest functions by ``by`` (a matplotlib ``Figure``)."""
+        from perfkit.render.plots import profile_figure
+
+        return profile_figure(self, n, by)
+
+    def _repr_html_(self) -> str:
+        from perfkit.render.notebook import profile_summary, render_html
+
+        return render_html(profile_summary(self))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        from perfkit.render.notebook import bundle, profile_summary
+
+        return bundle(profile_summary(self))
 
     def __repr__(self) -> str:
         kind = " sampled" if self.sampled else ""

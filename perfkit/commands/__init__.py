@@ -4,4 +4,4 @@
 To add a command, write ``perfkit/commands/<name>.py`` and list it in ``COMMANDS``.
 """
 
-COMMANDS = ("show", "compare", "validate")
+COMMANDS = ("show", "compare", "validate", "export", "view", "history")

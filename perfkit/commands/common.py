@@ -11,12 +11,35 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Keep the examples in ``epilog`` laid out as written."""
 
 
+def add_command(
+    subparsers: argparse._SubParsersAction, name: str, summary: str, description: str, examples: str
+) -> argparse.ArgumentParser:
+    """A sub-command's parser whose help ends with ``examples``, laid out as written."""
+    return subparsers.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=examples,
+        formatter_class=HelpFormatter,
+    )
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:  # also refuses nan
         raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
     return value
 

@@ -9,6 +9,11 @@ flattens it to columns and sends them back as fixed-width arrays (``raw.encode``
 never decodes the file itself.  Any failure of the child - a marshal error, a wrong shape, a
 crash, a limit - only means "use the strict decoder", which then gives the exact verdict.
 
+Forking a process that has pandas loaded costs a few milliseconds, more than decoding a small
+profile, so one child decodes several consecutive files (up to 64, about 4 MiB, at least one
+child per CPU): a history of thousands of runs takes a few dozen children, not thousands.  A
+file the child cannot decode costs only itself; results completed before a child died stand.
+
 Limits of this design: it needs ``os.fork`` (Linux and other POSIX systems; elsewhere the strict
 decoder does all the work, slower but safely), and forking a process that runs other threads is
 only safe because the child touches nothing but ``marshal`` and plain Python objects.
@@ -18,10 +23,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import marshal
+import math
 import os
 import selectors
 import signal
+import struct
 import sys
 import time
 import warnings
@@ -40,6 +48,11 @@ except ImportError:  # pragma: no cover - not POSIX
 _BASE_BUDGET = 256 * 1024 * 1024
 _BYTES_PER_INPUT_BYTE = 40
 _CPU_SECONDS = 60
+#: Inputs one child takes at most (see ``_groups``), and the bytes it should take at most.
+_GROUP_FILES = 64
+_GROUP_BYTES = 4 * 1024 * 1024
+_LENGTH = struct.Struct("<Q")
+_FAILED = (1 << 64) - 1  # the length written for an input the child could not decode
 
 
 def available() -> bool:
@@ -86,16 +99,25 @@ def _loads(data: bytes) -> object:
     raise ValueError("trailing data")
 
 
-def _child(data: bytes, write_fd: int) -> None:
-    """Runs in the forked child; never returns."""
+def _child(datas: list[bytes], write_fd: int) -> None:
+    """Runs in the forked child; never returns.
+
+    Writes, for each input in order, its columns blob after an 8-byte length, or the
+    ``_FAILED`` length alone for an input the strict decoder must judge."""
     status = 1
     try:
         gc.disable()  # the child exits soon; collections would only slow marshal down
-        _limit_child(len(data))
-        blob = encode(flatten(_loads(data), max_edges=edge_budget(len(data))))
-        view = memoryview(blob)
-        while view:
-            view = view[os.write(write_fd, view) :]
+        _limit_child(sum(len(data) for data in datas))
+        for data in datas:
+            try:
+                blob = encode(flatten(_loads(data), max_edges=edge_budget(len(data))))
+                frame = _LENGTH.pack(len(blob)) + blob
+            except Exception:  # this input only; the next one starts afresh
+                frame = _LENGTH.pack(_FAILED)
+            view = memoryview(frame)
+            while view:
+                view = view[os.write(write_fd, view) :]
+            del frame, view
         status = 0
     except BaseException:  # any failure means: let the strict decoder decide
         status = 1
@@ -103,8 +125,8 @@ def _child(data: bytes, write_fd: int) -> None:
         os._exit(status)
 
 
-def _spawn(data: bytes) -> tuple[int, int]:
-    """Fork a child decoding ``data``; returns (pid, read end of its pipe)."""
+def _spawn(datas: list[bytes]) -> tuple[int, int]:
+    """Fork a child decoding ``datas``; returns (pid, read end of its pipe)."""
     read_fd, write_fd = os.pipe()
     with warnings.catch_warnings():
         # Python 3.12+ warns about forking a multi-threaded process; the child only runs
@@ -113,37 +135,70 @@ def _spawn(data: bytes) -> tuple[int, int]:
         pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child
         os.close(read_fd)
-        _child(data, write_fd)
+        _child(datas, write_fd)
     os.close(write_fd)
     return pid, read_fd
 
 
-def decode_isolated_many(datas: list[bytes], timeout: float = 120.0) -> list[RawStats | None]:
-    """Decode each of ``datas`` in its own limited child, the children running side by side.
+def _groups(datas: list[bytes], width: int) -> list[list[bytes]]:
+    """Consecutive inputs shared out among children: at least one child per CPU, and more
+    as needed to keep each one under ``_GROUP_FILES`` inputs and about ``_GROUP_BYTES``."""
+    total = sum(len(data) for data in datas)
+    count = max(width, math.ceil(len(datas) / _GROUP_FILES), math.ceil(total / _GROUP_BYTES))
+    count = min(count, len(datas))
+    bounds = [round(len(datas) * index / count) for index in range(count + 1)]
+    return [datas[start:end] for start, end in itertools.pairwise(bounds)]
 
-    An entry is ``None`` when its child could not produce columns.  Children never outnumber
-    the CPUs; each one's output is read as it comes so that none blocks on a full pipe.
+
+def decode_isolated_many(datas: list[bytes], timeout: float = 120.0) -> list[RawStats | None]:
+    """Decode ``datas`` in limited children running side by side.
+
+    Forking costs more than decoding a small file, so one child decodes several consecutive
+    inputs (``_groups``); children never outnumber the CPUs, and each one's output is read as
+    it comes so that none blocks on a full pipe.  An entry is ``None`` when its child could not
+    produce columns for it.
     """
     results: list[RawStats | None] = []
     width = max(1, os.cpu_count() or 1)
-    for start in range(0, len(datas), width):
-        batch = datas[start : start + width]
+    groups = _groups(datas, width)
+    for start in range(0, len(groups), width):
+        window = groups[start : start + width]
         try:
-            results += _decode_batch(batch, timeout)
+            results += _decode_batch(window, timeout)
         except OSError:  # no pipe or process to be had: the strict decoder will do it
-            results += [None] * len(batch)
+            results += [None] * sum(len(group) for group in window)
     return results
 
 
-def _decode_batch(datas: list[bytes], timeout: float) -> list[RawStats | None]:
-    children: dict[int, tuple[int, list[bytes]]] = {}  # read fd -> (pid, chunks)
+def _frames(output: bytes, count: int) -> list[RawStats | None]:
+    """The ``count`` results a child wrote; results it did not finish are ``None``."""
+    results: list[RawStats | None] = []
+    position = 0
+    while len(results) < count and position + _LENGTH.size <= len(output):
+        (length,) = _LENGTH.unpack_from(output, position)
+        position += _LENGTH.size
+        if length == _FAILED:
+            results.append(None)
+            continue
+        if position + length > len(output):
+            break
+        raw = None
+        with contextlib.suppress(FormatProblem):
+            raw = decode(output[position : position + length])
+        results.append(raw)
+        position += length
+    return results + [None] * (count - len(results))
+
+
+def _decode_batch(groups: list[list[bytes]], timeout: float) -> list[RawStats | None]:
+    children: dict[int, tuple[int, list[bytes], int]] = {}  # read fd -> (pid, chunks, inputs)
     done: set[int] = set()
     deadline = time.monotonic() + timeout
     with selectors.DefaultSelector() as selector:
         try:
-            for data in datas:
-                pid, read_fd = _spawn(data)
-                children[read_fd] = (pid, [])
+            for group in groups:
+                pid, read_fd = _spawn(group)
+                children[read_fd] = (pid, [], len(group))
                 selector.register(read_fd, selectors.EVENT_READ)
             while len(done) < len(children) and time.monotonic() < deadline:
                 for key, _ in selector.select(deadline - time.monotonic()):
@@ -154,22 +209,17 @@ def _decode_batch(datas: list[bytes], timeout: float) -> list[RawStats | None]:
                         done.add(key.fd)
                         selector.unregister(key.fd)
         finally:
-            statuses = {}
-            for fd, (pid, _) in children.items():
+            for fd, (pid, _, _) in children.items():
                 if fd not in done:  # deadline passed, or this process was interrupted
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
                     selector.unregister(fd)
                 os.close(fd)
-                statuses[fd] = os.waitpid(pid, 0)[1]
+                os.waitpid(pid, 0)
+    # every complete result stands on its own, even if its child died later on
     results: list[RawStats | None] = []
-    for fd, (_, chunks) in children.items():
-        status = statuses[fd]
-        raw = None
-        if fd in done and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
-            with contextlib.suppress(FormatProblem):
-                raw = decode(b"".join(chunks))
-        results.append(raw)
+    for _, chunks, count in children.values():
+        results += _frames(b"".join(chunks), count)
     return results
 
 

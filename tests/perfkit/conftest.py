@@ -61,6 +61,21 @@ def run_cli(*args: str | os.PathLike, stdin: bytes | None = None) -> subprocess.
     )
 
 
+@pytest.fixture
+def perfkit_main(capsysbinary) -> Callable[..., subprocess.CompletedProcess]:
+    """``perfkit_main(*args)``: the CLI run in this process (no interpreter start-up), with
+    the same result shape as ``run_cli``."""
+    from perfkit.cli import main
+
+    def run(*args: str | os.PathLike) -> subprocess.CompletedProcess:
+        capsysbinary.readouterr()
+        code = main([str(arg) for arg in args])
+        out, err = capsysbinary.readouterr()
+        return subprocess.CompletedProcess(["perfkit", *map(str, args)], code, out, err)
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def oracle() -> dict:
     return json.loads((DATA / "oracle.json").read_text())

@@ -1,0 +1,142 @@
+"""``perfkit export FILE --format F``: a profile's tables or estimated stacks for other tools."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from perfkit.commands.common import add_command, non_negative_float, warn
+from perfkit.errors import PerfkitError
+from perfkit.export.folded import UNITS, write_folded
+from perfkit.export.output import STDOUT, write_output
+from perfkit.export.pstats_copy import estimated_edges, write_pstats
+from perfkit.export.speedscope import write_speedscope
+from perfkit.export.tables import TABLES, write_csv, write_json, write_parquet
+from perfkit.model import load
+from perfkit.reader import read_stats
+from perfkit.stacks import (
+    DEFAULT_MIN_SHARE,
+    ESTIMATED,
+    PRUNED,
+    RECURSION,
+    Stack,
+    estimate_stacks,
+)
+
+FORMATS = ("csv", "json", "parquet", "collapsed", "speedscope", "pstats")
+BINARY_FORMATS = ("parquet", "pstats")
+STACK_FORMATS = ("collapsed", "speedscope")
+
+EXAMPLES = """\
+examples:
+  perfkit export run.stats --format csv -o functions.csv
+  perfkit export run.stats --format csv --table edges -o edges.csv
+  perfkit export run.stats --format parquet -o functions.parquet
+  perfkit export run.stats --format json -o run.json
+  perfkit export run.stats --format collapsed -o run.folded    # flamegraph.pl, speedscope
+  flamegraph.pl --countname us run.folded > run.svg
+  perfkit export run.stats --format speedscope -o run.speedscope.json
+  perfkit export py2-run.stats --format pstats -o plain.stats   # for tools built on pstats
+
+Folded stacks are estimated: pstats keeps each function's calls and times per direct caller,
+not whole stacks.  Frames after an [estimated] frame are estimates (see docs/perfkit-api.md).
+"""
+
+
+def _share(text: str) -> float:
+    value = non_negative_float(text)
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"must be below 1: {text!r}")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = add_command(
+        subparsers,
+        "export",
+        "export a profile's tables or estimated stacks",
+        "Write a pstats profile as tables (csv, json, parquet) or as call stacks estimated "
+        "from its caller edges (collapsed: folded stacks for flamegraph.pl, speedscope and "
+        "other flame graph tools; speedscope: speedscope's JSON format), or as a plain pstats "
+        "file that this Python's pstats loads (from Python 2, profile-module or .gz files).",
+        EXAMPLES,
+    )
+    parser.add_argument("file", metavar="FILE", help="a pstats file (cProfile/profile output)")
+    parser.add_argument("--format", required=True, choices=FORMATS, help="what to write")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        default=STDOUT,
+        help="file to write (replaced only once complete); '-' or nothing: standard output "
+        "(parquet and pstats need a file)",
+    )
+    parser.add_argument(
+        "--table",
+        choices=TABLES,
+        default="functions",
+        help="csv and parquet: which table (default: functions; json holds both)",
+    )
+    parser.add_argument(
+        "--unit",
+        choices=tuple(UNITS),
+        default="us",
+        help="collapsed: the unit of the counts (default: us, whole microseconds)",
+    )
+    parser.add_argument(
+        "--min-share",
+        type=_share,
+        default=DEFAULT_MIN_SHARE,
+        metavar="FRACTION",
+        help="collapsed and speedscope: callees with less than this share of the total time "
+        f"are gathered in a {PRUNED} frame instead of being expanded "
+        f"(default: {DEFAULT_MIN_SHARE}; 0 expands everything)",
+    )
+    parser.set_defaults(run=run)
+
+
+def _stacks_note(stacks: list[Stack], total: float, min_share: float) -> str:
+    estimated = sum(stack.seconds for stack in stacks if stack.estimated)
+    share = estimated / total * 100 if total else 0.0
+    return (
+        "stacks are estimated from caller edges: a frame's time below its direct caller is "
+        "split across its callees in proportion to each edge's cumtime; frames after "
+        f"{ESTIMATED} are estimates, recursion is cut at {RECURSION}, callees under "
+        f"{min_share:g} of the time are gathered in {PRUNED}. "
+        f"{share:.1f} % of the time is in estimated stacks."
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.format in BINARY_FORMATS and args.output == STDOUT:
+        raise PerfkitError(f"{args.format} is a binary format: give a file with -o OUT")
+    if args.format == "pstats":
+        raw = read_stats(args.file)
+        write_output(args.output, lambda stream: write_pstats(raw, stream))
+        if estimated_edges(raw):
+            print(
+                f"perfkit: note: {estimated_edges(raw)} caller entries of {args.file} hold call "
+                "counts only; their times are the callee's split by calls (estimated)",
+                file=sys.stderr,
+            )
+        print(f"pstats copy of {args.file} written to {args.output}", file=sys.stderr)
+        return 0
+    profile = load(args.file)
+    warn(profile.warnings)
+    if args.format == "csv":
+        write_output(args.output, lambda stream: write_csv(profile, args.table, stream))
+    elif args.format == "parquet":
+        write_output(args.output, lambda stream: write_parquet(profile, args.table, stream))
+    elif args.format == "json":
+        write_output(args.output, lambda stream: write_json(profile, stream))
+    else:
+        stacks = estimate_stacks(profile, min_share=args.min_share)
+        if args.format == "collapsed":
+            write_output(args.output, lambda stream: write_folded(stacks, stream, args.unit))
+        else:
+            write_output(args.output, lambda stream: write_speedscope(profile, stacks, stream))
+        total = sum(stack.seconds for stack in stacks)
+        print(f"perfkit: note: {_stacks_note(stacks, total, args.min_share)}", file=sys.stderr)
+    if args.output != STDOUT:
+        print(f"{args.format} export of {args.file} written to {args.output}", file=sys.stderr)
+    return 0

@@ -1,0 +1,165 @@
+"""Compact summaries of profiles, diffs and butterflies for Jupyter: HTML and plain text.
+
+The HTML is a few tables and paragraphs - no JavaScript, no styles, every value escaped by
+jinja2's autoescaping - so it renders in any notebook front end, in nbconvert output and in
+untrusted notebooks.  The tables are the terminal's (``perfkit.render.terminal``), converted
+cell by cell, so the notebook and ``perfkit show`` / ``compare`` always agree.  The plain-text
+versions are those same tables as the terminal prints them, for ``text/plain`` consumers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from perfkit.ranking import largest_changes, top_functions
+from perfkit.render.terminal import changes_table, functions_table, profile_header, totals_table
+
+if TYPE_CHECKING:
+    from perfkit.butterfly_diff import Butterfly
+    from perfkit.diff import Diff
+    from perfkit.model import Profile
+
+DEFAULT_ROWS = 10
+TEXT_WIDTH = 120
+
+
+@dataclass(frozen=True)
+class HtmlTable:
+    """A table as the template draws it: caption, header cells, rows of text cells."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What one summary shows: heading blocks (first line bold), tables and notes."""
+
+    heading: list[list[str]]
+    tables: list[Table]
+    notes: list[str]
+
+
+def _plain(cell: Any) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
+
+
+def html_table(table: Table) -> HtmlTable:
+    """The cells of a rich ``Table`` as plain strings."""
+    columns = [list(column.cells) for column in table.columns]
+    rows = [[_plain(cell) for cell in row] for row in zip(*columns, strict=True)]
+    return HtmlTable(
+        caption=_plain(table.title or ""),
+        headers=[_plain(column.header) for column in table.columns],
+        rows=rows,
+    )
+
+
+@cache
+def templates() -> jinja2.Environment:
+    """perfkit's HTML templates (``perfkit/render/templates``), every value autoescaped."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("perfkit.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def summary_context(summary: Summary) -> dict[str, Any]:
+    """The variables ``notebook/summary.html.j2`` draws."""
+    return {
+        "heading": summary.heading,
+        "tables": [html_table(table) for table in summary.tables],
+        "notes": summary.notes,
+    }
+
+
+def render_html(summary: Summary) -> str:
+    return templates().get_template("notebook/summary.html.j2").render(summary_context(summary))
+
+
+def render_text(summary: Summary) -> str:
+    out = io.StringIO()
+    console = Console(
+        file=out, width=TEXT_WIDTH, color_system=None, highlight=False, soft_wrap=False
+    )
+    for block in summary.heading:
+        console.print("\n".join(block))
+    for table in summary.tables:
+        console.print(table)
+    for note in summary.notes:
+        console.print(note)
+    return out.getvalue().rstrip("\n")
+
+
+def _header_lines(profile: Profile, prefix: str = "") -> list[str]:
+    lines = profile_header(profile).plain.splitlines()
+    return [prefix + lines[0], *lines[1:]]
+
+
+def profile_summary(profile: Profile, rows: int = DEFAULT_ROWS) -> Summary:
+    top = top_functions(profile, rows)
+    title = f"Top {len(top):,} of {len(profile.functions):,} functions by cumtime"
+    return Summary(
+        heading=[_header_lines(profile)],
+        tables=[functions_table(profile, top, title)],
+        notes=[
+            *(f"warning: {warning}" for warning in profile.warnings),
+            "More: .functions, .edges, .where(sel), .callers(sel), .callees(sel), .plot()",
+        ],
+    )
+
+
+def _change_tables(diff: Diff, rows: int) -> Iterable[Table]:
+    metrics = ("cumtime", "ncalls") if diff.counts_comparable else ("cumtime",)
+    for metric, what in zip(metrics, ("cumtime", "calls"), strict=False):
+        changes = largest_changes(diff, rows, metric)
+        if len(changes):
+            yield changes_table(changes, f"Largest changes in {what}")
+
+
+def diff_summary(diff: Diff, rows: int = DEFAULT_ROWS) -> Summary:
+    counts = ", ".join(f"{number:,} {status}" for status, number in diff.status_counts().items())
+    notes = [f"{counts} functions"]
+    notes += [f"{side.path} is sampled: call counts are not compared" for side in _sampled(diff)]
+    notes.append("More: .functions, .edges, .top(n, by=...), .butterfly(sel), .plot()")
+    return Summary(
+        heading=[_header_lines(diff.base, "base: "), _header_lines(diff.new, "new: ")],
+        tables=[totals_table(diff), *_change_tables(diff, rows)],
+        notes=notes,
+    )
+
+
+def _sampled(diff: Diff) -> Sequence[Profile]:
+    return [side for side in (diff.base, diff.new) if side.sampled]
+
+
+def butterfly_summary(butterfly: Butterfly, rows: int = 2 * DEFAULT_ROWS) -> Summary:
+    from perfkit.render.butterfly_tables import butterfly_tables
+
+    diff = butterfly.diff
+    return Summary(
+        heading=[
+            [
+                f"Callers and callees of {butterfly.selector.text!r}",
+                f"{diff.base.path} → {diff.new.path}",
+            ]
+        ],
+        tables=butterfly_tables(butterfly, rows),
+        notes=["Edge numbers are exact: pstats records every caller -> callee pair."],
+    )
+
+
+def bundle(summary: Summary) -> dict[str, str]:
+    """What ``_repr_mimebundle_`` returns: the HTML and its plain-text fallback."""
+    return {"text/html": render_html(summary), "text/plain": render_text(summary)}

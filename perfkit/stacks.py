@@ -1,0 +1,238 @@
+"""Call stacks estimated from a profile's caller edges, for flame graphs (folded stacks).
+
+pstats keeps no stacks.  For every function it records its own time (tottime), its time with
+sub-calls (cumtime) and, per *direct* caller, the calls and both times spent while called from
+that caller.  A stack one level deep is therefore exact, and anything deeper is a guess; this
+module makes the guess and says where it starts.
+
+The stacks are built top-down, the way a flame graph is read:
+
+1. Roots: every function's cumtime that no caller entry accounts for (functions nobody called
+   while the profiler ran, such as ``exec`` of the main script, and top-level calls of
+   functions that are also called by others).
+2. A frame ``g`` reached from ``p`` with time ``w`` keeps as its own time the share of ``w``
+   that the p -> g edge spent in g itself (edge tottime / edge cumtime: exact when ``w`` is the
+   whole edge).  The rest of ``w`` is split across g's callees **in proportion to the cumtime
+   of each g -> callee edge** (plus the g -> g edge's tottime for directly recursive time, kept
+   as g's own).  This is the estimate: pstats does not say which of g's callers caused which
+   of its calls, so every caller is assumed to have caused the same mix.  It is exact only when
+   ``w`` is all of g's cumtime (g was reached along a single path) and g's callee edges add up
+   to exactly the rest (not so when g recurses through other functions: cProfile then counts
+   the inner calls' time on both the outer and the inner edges).  A script run with
+   ``python -m cProfile`` shows this at once: ``exec`` runs the script and, recursively, every
+   module it imports, so everything below ``exec`` is estimated.
+3. Recursion and cycles are cut: a callee already on the stack is not expanded again; its
+   share is shown as that frame repeated once, followed by a ``RECURSION`` frame holding all
+   of that call's time (so the repeated function's own time is not inflated).
+4. Callees whose share is below ``min_share`` of the total time are not expanded; their time
+   is gathered under one ``PRUNED`` frame below ``g``.
+
+Marking: ``ESTIMATED`` is inserted in a stack before the first frame whose width is an
+estimate; every frame after the marker is estimated, and a stack without the marker is exact.
+Widths add up: the stacks of a frame hold exactly the time that reached it, so all stacks
+together hold the roots' time, which is the profile's total time when cProfile's accounting is
+consistent (recursion through several functions can make the two differ slightly).
+Files of the pure-Python ``profile`` module record only call counts per edge: there the split
+uses call counts and everything below the roots is marked.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from perfkit.model import Profile
+
+ESTIMATED = "[estimated]"
+PRUNED = "[pruned]"
+RECURSION = "[recursion]"
+DEFAULT_MIN_SHARE = 1e-4
+_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One stack, root first; ``ESTIMATED`` marks where estimation starts."""
+
+    frames: tuple[str, ...]
+    seconds: float
+
+    @property
+    def estimated(self) -> bool:
+        return ESTIMATED in self.frames
+
+
+@dataclass(frozen=True)
+class _Edge:
+    node: int  # the callee
+    tottime: float
+    cumtime: float
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= _TOLERANCE * max(abs(a), abs(b))
+
+
+class _Graph:
+    """Callees and per-edge times of every function, including callers that are not keys."""
+
+    def __init__(self, profile: Profile) -> None:
+        functions = profile.functions
+        self.labels: list[str] = functions["label"].tolist()
+        self.tottime: list[float] = functions["tottime"].tolist()
+        self.cumtime: list[float] = functions["cumtime"].tolist()
+        self.callees: list[list[_Edge]] = [[] for _ in self.labels]
+        self.edge: dict[tuple[int, int], _Edge] = {}  # (caller, callee) -> edge
+        self.ncalls: list[int] = functions["ncalls"].tolist()
+        self.pcalls: list[int] = functions["pcalls"].tolist()
+        self.called: list[float] = [0.0] * len(self.labels)  # cumtime covered by callers
+        self.caller_calls: list[int] = [0] * len(self.labels)  # calls made by callers
+        self.callers_count: list[int] = [0] * len(self.labels)  # caller entries
+        self.sampled = profile.sampled
+        edges = profile.edges
+        self.counts_only = bool(edges["cumtime"].isna().any())
+        foreign: dict[str, int] = {}
+        columns = ("caller", "callee", "caller_label", "tottime", "cumtime", "ncalls")
+        for caller, callee, label, tottime, cumtime, ncalls in zip(
+            *(edges[column].tolist() for column in columns), strict=True
+        ):
+            if caller < 0:  # a caller that is not a key: a root with only this edge's time
+                caller = foreign.setdefault(label, len(self.labels))
+                if caller == len(self.labels):
+                    self.labels.append(label)
+                    self.tottime.append(0.0)
+                    self.cumtime.append(0.0)
+                    self.callees.append([])
+                    self.called.append(0.0)
+                    self.ncalls.append(0)
+                    self.pcalls.append(0)
+                    self.caller_calls.append(0)
+                    self.callers_count.append(0)
+            if self.counts_only:  # profile-module edges: call counts only
+                tottime, cumtime = 0.0, float(ncalls)
+            edge = _Edge(callee, tottime, cumtime)
+            self.callees[caller].append(edge)
+            self.edge[(caller, callee)] = edge
+            self.caller_calls[callee] += ncalls
+            self.callers_count[callee] += 1
+            if caller != callee:
+                self.called[callee] += cumtime
+        for node in range(len(functions), len(self.labels)):
+            self.cumtime[node] = math.fsum(edge.cumtime for edge in self.callees[node])
+            self.ncalls[node] = self.pcalls[node] = 1
+
+    def roots(self) -> list[tuple[int, float, bool]]:
+        """(function, time, exact) for the time of every function's top-level calls.
+
+        Top-level calls are those no caller entry counts.  When they are all of a function's
+        primitive (outermost) calls, all its cumtime is top-level; otherwise its cumtime not
+        covered by caller edges is (exact without recursion, and the only measure left in
+        sampled profiles), or for a recursive function the share of its primitive calls that
+        were top-level (estimated).
+        """
+        found = []
+        for node, cumtime in enumerate(self.cumtime):
+            called = bool(self.callers_count[node])
+            if self.counts_only and not called and cumtime <= 0:
+                # the profile module's own root ("profiler", no time): start at its callees
+                for edge in self.callees[node]:  # edge "cumtime" holds the call count here
+                    share = edge.cumtime / self.ncalls[edge.node] if self.ncalls[edge.node] else 0
+                    if share > 0:
+                        found.append((edge.node, self.cumtime[edge.node] * share, share >= 1))
+                continue
+            top_calls = self.ncalls[node] - self.caller_calls[node]
+            if cumtime <= 0 or (called and top_calls <= 0 and not self.sampled):
+                continue
+            if not called or (not self.sampled and top_calls >= self.pcalls[node]):
+                found.append((node, cumtime, not self.counts_only))
+            elif self.sampled or self.pcalls[node] == self.ncalls[node]:
+                top = cumtime - self.called[node]
+                if top > 0 and not _close(cumtime, self.called[node]):
+                    found.append((node, top, not self.counts_only))
+            else:
+                found.append((node, cumtime * top_calls / self.pcalls[node], False))
+        return found
+
+
+class _Builder:
+    def __init__(self, graph: _Graph, min_mass: float) -> None:
+        self.graph = graph
+        self.min_mass = min_mass
+        self.out: dict[tuple[str, ...], float] = {}
+
+    def _emit(self, path: tuple[int, ...], seconds: float, marker: int, *extra: str) -> None:
+        if seconds <= 0:
+            return
+        frames = [self.graph.labels[node] for node in path]
+        frames.extend(extra)
+        if 0 <= marker < len(frames):
+            frames.insert(marker, ESTIMATED)
+        stack = tuple(frames)
+        self.out[stack] = self.out.get(stack, 0.0) + seconds
+
+    def _own_share(self, path: tuple[int, ...]) -> float:
+        """The part of a frame's time it spent in itself, from the edge it was reached by."""
+        graph, node = self.graph, path[-1]
+        if graph.counts_only:
+            cumtime = graph.cumtime[node]
+            return graph.tottime[node] / cumtime if cumtime > 0 else 1.0
+        if len(path) > 1:
+            edge = graph.edge[(path[-2], node)]
+            if edge.cumtime > 0:
+                return min(edge.tottime / edge.cumtime, 1.0)
+        cumtime = graph.cumtime[node]
+        return min(graph.tottime[node] / cumtime, 1.0) if cumtime > 0 else 1.0
+
+    def expand(self, root: int, seconds: float, exact: bool) -> None:
+        """Spread ``seconds`` of ``root`` (``exact``: a measured, not estimated, share)."""
+        graph = self.graph
+        # (root-first path, seconds that reached its last frame, marker position or -1)
+        pending = [((root,), seconds, -1 if exact else 0)]
+        while pending:
+            path, mass, marker = pending.pop()
+            node = path[-1]
+            whole = marker < 0 and _close(mass, graph.cumtime[node])
+            own = mass * self._own_share(path)
+            rest = mass - own
+            inner = 0.0  # directly recursive own time (the g -> g edge's tottime)
+            weights: list[tuple[int, float]] = []
+            for edge in graph.callees[node]:
+                if edge.node == node:
+                    inner += edge.tottime
+                elif edge.cumtime > 0:
+                    weights.append((edge.node, edge.cumtime))
+            total = inner + math.fsum(weight for _, weight in weights)
+            if total <= 0 or rest <= 0:
+                self._emit(path, mass, marker)
+                continue
+            # exact only if this frame holds all of the function's time and its callees'
+            # edges account for exactly the rest (recursion counts inner calls twice)
+            whole = whole and _close(rest, total)
+            below = marker if marker >= 0 else (-1 if whole else len(path))
+            # recursive own time of a frame reached along several paths is itself a guess
+            self_marker = marker if marker >= 0 or whole or not inner else len(path) - 1
+            self._emit(path, own + rest * inner / total, self_marker)
+            pruned = 0.0
+            for callee, weight in weights:
+                part = rest * weight / total
+                if callee in path:  # recursion through other frames: show it once, stop
+                    self._emit(path, part, below, graph.labels[callee], RECURSION)
+                elif part < self.min_mass:
+                    pruned += part
+                else:
+                    pending.append(((*path, callee), part, below))
+            self._emit(path, pruned, below, PRUNED)
+
+
+def estimate_stacks(profile: Profile, *, min_share: float = DEFAULT_MIN_SHARE) -> list[Stack]:
+    """The profile's time spread over estimated call stacks (see the module docstring).
+
+    Stacks come sorted by their frames; their seconds add up to the roots' time.
+    """
+    graph = _Graph(profile)
+    builder = _Builder(graph, min_share * abs(profile.total_time))
+    for root, seconds, exact in graph.roots():
+        builder.expand(root, seconds, exact)
+    return [Stack(frames, seconds) for frames, seconds in sorted(builder.out.items())]

@@ -1,0 +1,1 @@
+"""Metrics of many runs in build order, with step detection (``perfkit.history``)."""
