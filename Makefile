@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo examples bench lint clean report-strategies realistic calibrate load
+.PHONY: test demo examples bench lint clean report-strategies realistic calibrate load concurrency
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,11 @@ calibrate: $(STAMP)
 # The optimised engine on a 400,000-asset library: peak memory and its curve (about 5 minutes).
 load: $(STAMP)
 	$(PY) scripts/load_test.py --assets 400000
+
+# 1 to 64 requests in flight against three server models: why naive parallelism hurt the seed's
+# team, and where bounded concurrency helps (about 5 minutes).
+concurrency: $(STAMP)
+	$(PY) scripts/concurrency_study.py --time-scale 0.5
 
 # Re-profile the example program (the committed pair was made this way).
 EXAMPLES := profiles/examples

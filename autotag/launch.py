@@ -41,6 +41,8 @@ class LaunchSpec:
     argv: list[str] = attrs.field(factory=list)
     progress: Callable[[int, int | None], None] | None = None
     retry: RetryPolicy | None = None
+    # Overrides the preset's requests in flight (the concurrency study varies it).
+    concurrency: int | None = None
 
 
 @attrs.define
@@ -80,10 +82,13 @@ def _digest(control: SimControl | None) -> str | None:
 def launch(spec: LaunchSpec) -> LaunchOutcome:
     config = load_config(spec.config_path)
     strategy = get_preset(spec.preset)
+    if spec.concurrency is not None:
+        strategy = attrs.evolve(strategy, concurrency=spec.concurrency)
     embedded = spec.server is None
     sim_config = spec.sim_config or SimConfig(port=0)
     workload: dict[str, Any] = {
         "preset": strategy.name,
+        "concurrency": strategy.concurrency,
         "dataset": sim_config.dataset.name if embedded else None,
         "server": "embedded" if embedded else _public_url(spec.server),
         "time_scale": sim_config.time_scale if embedded else None,

@@ -52,6 +52,12 @@ def register(subparsers: Any) -> None:
     )
     engine.add_argument("--max-assets", type=int, metavar="N", help="stop after N assets")
     engine.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="requests in flight at once (default: the preset's; 1 = sequential)",
+    )
+    engine.add_argument(
         "--run-dir",
         type=Path,
         help="where the report, statistics and checkpoint go "
@@ -98,6 +104,8 @@ def spec_from_args(args: argparse.Namespace, argv: list[str]) -> LaunchSpec:
         raise ConfigError(f"--server needs an API key: --api-key-file, ${API_KEY_ENV} or --api-key")
     if args.max_assets is not None and args.max_assets < 1:
         raise ConfigError(f"--max-assets must be at least 1, not {args.max_assets}")
+    if args.concurrency is not None and not 1 <= args.concurrency <= 256:
+        raise ConfigError(f"--concurrency must be between 1 and 256, not {args.concurrency}")
     if args.snapshot_interval is not None and args.snapshot_interval <= 0:
         raise ConfigError("--snapshot-interval must be positive")
     if args.snapshot_interval is not None and args.profile is None:
@@ -123,6 +131,7 @@ def spec_from_args(args: argparse.Namespace, argv: list[str]) -> LaunchSpec:
         max_assets=args.max_assets,
         resume=args.resume,
         argv=argv,
+        concurrency=args.concurrency,
     )
 
 
