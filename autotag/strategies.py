@@ -63,6 +63,7 @@ def run_chain(
     *,
     announce: Callable[[str], None] = print,
     settings: Path | None = None,
+    argv: Sequence[str] = (),
 ) -> list[StepResult]:
     """Run every preset (first = the baseline), validate each step, write the reports."""
     out.mkdir(parents=True, exist_ok=True)
@@ -77,7 +78,7 @@ def run_chain(
                 run_dir=_fresh(out / "runs" / name),
                 sim_config=sim_config,
                 profile=profile,
-                argv=["autotag", "strategies", "--preset-run", name],
+                argv=list(argv),
             )
         )
         steps.append(StepResult(name, outcome, profile))

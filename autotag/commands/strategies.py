@@ -50,6 +50,7 @@ def handle(args: argparse.Namespace) -> int:
         sim_config,
         announce=lambda text: print(f"autotag strategies: {text}", file=sys.stderr),
         settings=args.settings,
+        argv=["autotag", *sys.argv[1:]],
     )
     summary = write_summary(steps, args.out, sim_config)
     rows = summary_rows(steps)
