@@ -49,23 +49,39 @@ class Writer:
         retried = self._ctx.client.last_call_retried
         return [r.id for r in results if r.success or (retried and r.error == already)]
 
+    def _send_bulk(
+        self,
+        kind: ChangeKind,
+        name: str,
+        target_id: str,
+        ids: Sequence[str],
+        call: Callable[[str, list[str]], list[BulkIdResult]],
+    ) -> list[str] | None:
+        """One journaled bulk write: the ids confirmed, or None when the target vanished (404)."""
+        ctx = self._ctx
+        add = kind in (ChangeKind.ADD_TAG, ChangeKind.ADD_TO_ALBUM)
+        with ctx.report.intent(kind, name, ids) as intent:
+            try:
+                results = call(target_id, list(ids))
+            except NotFoundError:
+                ctx.stats.event("target_vanished")
+                log.warning("%r vanished during the run", name)
+                return None
+            confirmed = self._confirmed(results, "duplicate" if add else "not_found")
+            intent.confirm(confirmed)
+        return confirmed
+
     def _send_tag(self, tag: Tag, ids: Sequence[str], add: bool) -> None:
         ctx = self._ctx
         call = ctx.client.tag_assets if add else ctx.client.untag_assets
         kind = ChangeKind.ADD_TAG if add else ChangeKind.REMOVE_TAG
-        with ctx.report.intent(kind, tag.name, ids) as intent:
-            try:
-                results = call(tag.id, list(ids))
-            except NotFoundError:
-                ctx.tags.forget(tag.name)
-                ctx.stats.event("tag_vanished")
-                log.warning("tag %r vanished during the run", tag.name)
-                if not add:
-                    return  # gone with the tag
-                tag = ctx.tags.ensure([tag.name])[tag.name]
-                results = call(tag.id, list(ids))
-            confirmed = self._confirmed(results, "duplicate" if add else "not_found")
-            intent.confirm(confirmed)
+        confirmed = self._send_bulk(kind, tag.name, tag.id, ids, call)
+        if confirmed is None:
+            ctx.tags.forget(tag.name)
+            if not add:
+                return  # gone with the tag
+            tag = ctx.tags.ensure([tag.name])[tag.name]
+            confirmed = self._send_bulk(kind, tag.name, tag.id, ids, call) or []
         with self._count_lock:
             (self.tag_added if add else self.tag_removed)[tag.name] += len(confirmed)
 
@@ -73,18 +89,10 @@ class Writer:
         ctx = self._ctx
         call = ctx.client.add_assets_to_album if add else ctx.client.remove_asset_from_album
         kind = ChangeKind.ADD_TO_ALBUM if add else ChangeKind.REMOVE_FROM_ALBUM
-        with ctx.report.intent(kind, entry.name, ids) as intent:
-            try:
-                results = call(entry.id, list(ids))
-            except NotFoundError:
-                ctx.albums.forget(entry.id)
-                ctx.stats.event("album_vanished")
-                log.warning("album %r vanished during the run", entry.name)
-                results = None
-            if results is not None:
-                intent.confirm(self._confirmed(results, "duplicate" if add else "not_found"))
-        if results is None and add:
-            self._create_album(entry.name, ids)
+        if self._send_bulk(kind, entry.name, entry.id, ids, call) is None:
+            ctx.albums.forget(entry.id)
+            if add:
+                self._create_album(entry.name, ids)
 
     def _create_album(self, name: str, ids: Sequence[str]) -> AlbumEntry:
         """A new album holding ``ids`` from the start (createAlbum with assetIds)."""
