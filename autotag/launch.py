@@ -43,6 +43,8 @@ class LaunchSpec:
     retry: RetryPolicy | None = None
     # Overrides the preset's requests in flight (the concurrency study varies it).
     concurrency: int | None = None
+    # Adapt the requests in flight to the server's 429s (off: a fixed pool, as naive code has).
+    adaptive_limit: bool = True
 
 
 @attrs.define
@@ -95,7 +97,13 @@ def launch(spec: LaunchSpec) -> LaunchOutcome:
     }
     with _server(spec) as (url, api_key, control):
         client = ImmichClient(
-            url, api_key, keep_alive=strategy.keep_alive, retry=spec.retry or RetryPolicy()
+            url,
+            api_key,
+            keep_alive=strategy.keep_alive,
+            retry=spec.retry or RetryPolicy(),
+            max_in_flight=(
+                strategy.concurrency if strategy.concurrency > 1 and spec.adaptive_limit else None
+            ),
         )
         with client:
             recorder = (

@@ -24,6 +24,8 @@ class ImmichClient(Closing, AssetsApi, AlbumsApi, TagsApi, ServerApi):
     ``base_url`` is ``http://host:port`` or ``http://host:port/api``. ``keep_alive=False`` opens a
     new connection for every request. ``stats`` counts requests and seconds per operation.
     ``retry`` (a RetryPolicy) re-sends failed requests that are safe to repeat; None: never.
+    ``max_in_flight`` bounds the requests threads sharing the client send at once, adapting
+    down on 429 answers (None: no bound).
     ``transport`` replaces the network (e.g. the in-process simulator transport in tests).
     """
 
@@ -38,6 +40,7 @@ class ImmichClient(Closing, AssetsApi, AlbumsApi, TagsApi, ServerApi):
         transport: httpx.BaseTransport | None = None,
         stats: RequestStats | None = None,
         retry: RetryPolicy | None = None,
+        max_in_flight: int | None = None,
     ) -> None:
         self._session = ApiSession(
             base_url,
@@ -48,6 +51,7 @@ class ImmichClient(Closing, AssetsApi, AlbumsApi, TagsApi, ServerApi):
             transport=transport,
             stats=stats,
             retry=retry,
+            max_in_flight=max_in_flight,
         )
 
     @property

@@ -23,6 +23,7 @@ from autotag.immich.errors import (
     RateLimitedError,
     ServerError,
 )
+from autotag.immich.limit import AdaptiveLimit
 from autotag.immich.retry import RetryPolicy
 from autotag.immich.stats import RequestStats
 
@@ -65,9 +66,13 @@ class ApiSession:
         transport: httpx.BaseTransport | None = None,
         stats: RequestStats | None = None,
         retry: RetryPolicy | None = None,
+        max_in_flight: int | None = None,
     ) -> None:
         self.base_url = api_base_url(base_url)
         self.retry = retry
+        # Several threads share this session: at most this many requests at once, fewer while
+        # the server answers 429 (None: no limit, as for one thread).
+        self.limit = AdaptiveLimit(max_in_flight) if max_in_flight else None
         self._local = threading.local()
         # After a 429, nobody sends before this moment (monotonic clock): backpressure for every
         # thread sharing the client, not just the one that was refused.
@@ -147,8 +152,11 @@ class ApiSession:
         hold = self._hold_until - time.monotonic()
         if hold > 0:
             time.sleep(hold)
+        limit = self.limit
+        if limit is not None:
+            limit.acquire()
         started = time.perf_counter()
-        ok = False
+        ok = throttled = False
         try:
             try:
                 response = self._http.request(method, path, json=body, params=params)
@@ -157,12 +165,15 @@ class ApiSession:
             except httpx.TransportError as exc:
                 raise NetworkError(operation, self._transport_message(method, path, exc)) from exc
             if response.status_code not in expect:
+                throttled = response.status_code == 429
                 raise self._status_error(operation, method, path, response)
             result = self._decode(operation, method, path, response)
             ok = True
             return result
         finally:
             self.stats.record(operation, time.perf_counter() - started, ok=ok)
+            if limit is not None:
+                limit.release(throttled=throttled)
 
     def _where(self, method: str, path: str) -> str:
         return f"{method} {self.base_url}{path}"

@@ -124,13 +124,23 @@ class Served:
 
 @contextlib.contextmanager
 def serve(
-    library: Library | None = None, *, retry: RetryPolicy | None = None, **settings
+    library: Library | None = None,
+    *,
+    retry: RetryPolicy | None = None,
+    client_limit: int | None = None,
+    **settings,
 ) -> Iterator[Served]:
     """The real simulator app over an in-process transport (no latency unless asked)."""
-    config = SimConfig(time_scale=0.0, **settings)
+    config = SimConfig(**{"time_scale": 0.0, **settings})
     simulator = Simulator(config, library)
     transport = SyncASGITransport(simulator.app)
-    client = ImmichClient(f"{BASE_URL}/api", config.api_key, transport=transport, retry=retry)
+    client = ImmichClient(
+        f"{BASE_URL}/api",
+        config.api_key,
+        transport=transport,
+        retry=retry,
+        max_in_flight=client_limit,
+    )
     control = SimControl(BASE_URL, config.api_key, transport=transport)
     try:
         yield Served(simulator, client, control)

@@ -86,3 +86,45 @@ def test_vanished_album_and_tag_do_not_stop_the_run(tmp_path):
         result = s.run(tmp_path, "seed-baseline")
         assert result.finished
         assert s.album_names(lonely)
+
+
+def test_bounded_concurrency_follows_a_rate_limit(tmp_path, fault_free_digest):
+    """32 threads against a server that refuses more than 4 at once: the client's limit halves
+    on 429 until the server accepts it, the run completes, the state is the same."""
+    import attrs
+
+    from autotag.engine.config import load_config
+    from autotag.engine.presets import get_preset
+    from autotag.engine.runner import Engine, RunOptions
+
+    strategy = attrs.evolve(get_preset("optimized"), concurrency=32)
+    with serve(
+        dataset=dataset("ci"),
+        time_scale=0.05,
+        max_in_flight=4,
+        retry=_quick_retries(attempts=10),
+        client_limit=32,
+    ) as s:
+        Engine(s.client, load_config(), strategy, RunOptions(run_dir=tmp_path)).run()
+        assert s.control.digest() == fault_free_digest
+        refused = s.control.stats()["rejected_over_limit"]
+        limit = s.client._session.limit
+    assert refused > 0
+    assert limit.lowest <= 4
+
+
+def test_adaptive_limit_halves_and_recovers():
+    from autotag.immich.limit import AdaptiveLimit
+
+    limit = AdaptiveLimit(8)
+    limit.acquire()
+    limit.release(throttled=True)
+    assert limit.current == 4
+    for _ in range(4):
+        limit.acquire()
+        limit.release(throttled=False)
+    assert limit.current == 5
+    for _ in range(100):
+        limit.acquire()
+        limit.release(throttled=False)
+    assert limit.current == 8
