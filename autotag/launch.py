@@ -151,7 +151,16 @@ def launch(spec: LaunchSpec) -> LaunchOutcome:
                 workload["assets_processed"] = engine.stats.assets_processed
                 workload["final_state_digest"] = _digest(control)
                 sidecar = save(complete=complete)
-        dump_summary(result, spec.run_dir / "run_summary.json")
+        dump_summary(
+            result,
+            spec.run_dir / "run_summary.json",
+            {
+                "preset": strategy.name,
+                "http": client.stats.as_dict(),
+                "retries": client.stats.total_retries,
+                "final_state_digest": workload["final_state_digest"],
+            },
+        )
         return LaunchOutcome(
             result=result,
             requests=client.stats.as_dict(),

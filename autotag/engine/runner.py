@@ -282,5 +282,6 @@ class Engine:
         )
 
 
-def dump_summary(result: RunResult, path: Path) -> None:
-    path.write_text(json.dumps(result.summary(), indent=2), encoding="utf-8")
+def dump_summary(result: RunResult, path: Path, extra: dict[str, Any] | None = None) -> None:
+    """``run_summary.json``: the run's figures, plus what the caller adds (requests, retries)."""
+    path.write_text(json.dumps({**result.summary(), **(extra or {})}, indent=2), encoding="utf-8")

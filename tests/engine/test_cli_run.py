@@ -71,6 +71,8 @@ def test_run_directory(profiled_run):
     assert json.loads((run / "checkpoint.json").read_text())["finished"] is True
     summary = json.loads((run / "run_summary.json").read_text())
     assert summary["assets_processed"] == 400
+    assert summary["retries"] == 0 and summary["http"]["total_requests"] > 400
+    assert summary["final_state_digest"].startswith("sha256:")
     lines = (run / "modification_report.txt").read_text().splitlines()
     assert len(lines) - 1 == sum(summary["changes"].values())
 
