@@ -137,3 +137,23 @@ def test_calibrate_small_dataset(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "get_asset_info" in done.stdout and "35,402" not in done.stdout
     assert "targets apply to the full seed library" in done.stdout
+
+
+def test_faults_over_real_sockets(tmp_path):
+    """5xx, 429 and dropped connections from a real simulator process: the run retries, counts
+    the retries, and ends in the state of a run without faults."""
+    from autotag.sim.dataset import preset
+    from tests.engine.builder import serve
+
+    with serve(dataset=preset("ci")) as clean:
+        clean.run(tmp_path / "clean", "lazy")
+        expected = clean.control.digest()
+    done = autotag(
+        "run", "--dataset", "ci", "--preset", "optimized", "--run-dir", "run",
+        "--faults", "5xx=0.05,429=0.03,drop=0.02,seed=11", cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((tmp_path / "run" / "run_summary.json").read_text())
+    assert summary["retries"] > 0
+    assert summary["final_state_digest"] == expected
+    assert "retried" in done.stdout
