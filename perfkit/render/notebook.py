@@ -1,4 +1,4 @@
-"""Compact summaries of profiles, diffs and butterflies for Jupyter: HTML and plain text.
+"""Compact summaries of profiles, diffs, butterflies and verdicts for Jupyter: HTML and plain text.
 
 The HTML is a few tables and paragraphs - no JavaScript, no styles, every value escaped by
 jinja2's autoescaping - so it renders in any notebook front end, in nbconvert output and in
@@ -22,6 +22,7 @@ from rich.text import Text
 
 from perfkit.ranking import largest_changes, top_functions
 from perfkit.render.terminal import changes_table, functions_table, profile_header, totals_table
+from perfkit.render.text import label
 
 if TYPE_CHECKING:
     from perfkit.butterfly_diff import Butterfly
@@ -151,12 +152,53 @@ def butterfly_summary(butterfly: Butterfly, rows: int = 2 * DEFAULT_ROWS) -> Sum
     return Summary(
         heading=[
             [
-                f"Callers and callees of {butterfly.selector.text!r}",
-                f"{diff.base.path} → {diff.new.path}",
+                f"Callers and callees of {label(repr(butterfly.selector.text))}",
+                f"{label(diff.base.path)} → {label(diff.new.path)}",
             ]
         ],
         tables=butterfly_tables(butterfly, rows),
         notes=["Edge numbers are exact: pstats records every caller -> callee pair."],
+    )
+
+
+def _facts_table(facts: Sequence[tuple[str, str]]) -> Table:
+    table = Table(title="Key figures", title_justify="left")
+    table.add_column("figure", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    for key, value in facts:
+        table.add_row(Text(key), Text(value))
+    return table
+
+
+def verdict_summary(verdict: dict[str, Any]) -> Summary:
+    """The verdict (from ``Verdict.to_dict()``): decision and band, key figures, the checks
+    that need attention and the metrics - the terminal report's first part."""
+    from perfkit.render.verdict_terminal import rich_table
+    from perfkit.render.view import build_view
+
+    view = build_view(verdict)
+    heading = [
+        f"{view.status_title}: {view.decision} (improvement band {view.band_label})",
+        view.headline,
+        *([view.action] if view.action else []),
+        *(f"- {reason}" for reason in view.reasons),
+        f"perfkit exit code {view.exit_code} ({view.status})",
+    ]
+    tables = [_facts_table(view.facts)]
+    if view.attention.rows:
+        tables.append(rich_table(view.attention, "Checks that need attention"))
+    tables.append(rich_table(view.metrics, "Metrics (baseline -> new)"))
+    others = f"{len(view.other_checks.rows)} other checks passed or did not apply"
+    return Summary(
+        heading=[heading],
+        tables=tables,
+        notes=[
+            *(f"note: {note}" for note in view.notes),
+            *([view.hidden_metrics] if view.hidden_metrics else []),
+            others,
+            "More: .metrics_frame(), .checks_frame(), .predictions_frame(), .scenarios_frame(), "
+            ".breakdown_frame(), .butterflies, .plot(), .to_dict()",
+        ],
     )
 
 
