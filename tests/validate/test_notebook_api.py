@@ -4,7 +4,6 @@ frames) and the butterfly it carries into the reports."""
 from __future__ import annotations
 
 import importlib
-from html.parser import HTMLParser
 from pathlib import Path
 
 import jsonschema
@@ -17,34 +16,12 @@ from perfkit.errors import PerfkitError
 from perfkit.render.html_report import single_file_html, write_static
 from perfkit.validate import load_config, load_spec, validate
 from perfkit.validate.schema import schema
+from tests.html_parse import SUMMARY_TAGS, parse_html
 from tests.validate.conftest import run_perfkit, sidecar
 from tests.validate.programs import profile_client
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "<b onmouseover=x>new"
-ALLOWED_TAGS = {"div", "p", "strong", "br", "table", "caption", "thead", "tbody", "tr", "th", "td"}
-
-
-class _Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.attributes: set[str] = set()
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs) -> None:
-        self.tags.append(tag)
-        self.attributes |= {name for name, _ in attrs}
-
-    def handle_data(self, data) -> None:
-        self.text.append(data)
-
-
-def _parse(html: str) -> _Page:
-    page = _Page()
-    page.feed(html)
-    page.close()
-    return page
 
 
 @pytest.fixture
@@ -104,8 +81,8 @@ def test_verdict_summary_is_static_escaped_and_complete(hostile_pair, config) ->
     base, new = hostile_pair
     verdict = perfkit.validate(new, baseline=base, config=config)
     html = verdict._repr_html_()
-    page = _parse(html)
-    assert set(page.tags) <= ALLOWED_TAGS and page.attributes <= {"class"}
+    page = parse_html(html)
+    assert set(page.tags) <= SUMMARY_TAGS and set(page.attributes) <= {"class"}
     assert "<b " not in html and "&lt;b onmouseover=x&gt;new" in html
     text = " ".join(page.text)
     assert "GO: MERGE" in text and "improvement band" in text
@@ -121,7 +98,7 @@ def test_verdict_summary_is_static_escaped_and_complete(hostile_pair, config) ->
 def test_checks_needing_attention_are_listed(client_pair, config) -> None:
     base, new = client_pair
     worse = perfkit.validate(base, baseline=new, config=config)  # more calls: a failed guard
-    text = " ".join(_parse(worse._repr_html_()).text)
+    text = " ".join(parse_html(worse._repr_html_()).text)
     assert worse.status == "no-go"
     assert "Checks that need attention" in text and "guard.calls.get_asset_info" in text
 
@@ -200,7 +177,7 @@ def test_the_html_report_shows_the_butterfly(client_pair, config, tmp_path: Path
     for html in (index.read_text(), single_file_html(document)):
         section = html[html.index('<section id="butterfly">') :]
         section = section[: section.index("</section>")]
-        text = " ".join(_parse(section).text)
+        text = " ".join(parse_html(section).text)
         assert "Callers and callees" in text and "Called by" in text and "Calls" in text
         assert "removed" in text and "60 -&gt; 40" in section
         assert '<a href="#butterfly">' in html
