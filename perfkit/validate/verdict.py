@@ -106,9 +106,10 @@ class Verdict:
         gain, window = self.improvement, self.window
         low, high = self.config.expected_range_percent
         checks = {check.name: check for check in self.checks}
+        saved = gain.saved_seconds if gain else None
         rows = [
             ("expected_range", "%", low, high, gain.percent if gain else None),
-            ("window", "s", window.low_seconds, window.high_seconds, gain and gain.saved_seconds),
+            ("window", "s", window.low_seconds, window.high_seconds, saved),
         ]
         return pd.DataFrame(
             [
