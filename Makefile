@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo examples bench lint clean report-strategies realistic calibrate load concurrency
+.PHONY: test demo examples bench lint clean report-strategies realistic calibrate load concurrency notebook
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ demo: $(STAMP)
 		$(VALIDATE)
 	@echo; echo "Open reports/validation/index.html (lazy), reports/validation-optimized/index.html"
 	@echo "and reports/validation-seed-figures/index.html."
+
+# notebooks/exploration.ipynb executed headless in the .venv's own kernel: the committed baseline
+# against your newest `make demo` run (else a fresh run of the ci dataset). The executed copy and
+# an HTML rendering go to reports/notebook/.
+notebook: $(STAMP)
+	$(PY) scripts/run_notebook.py notebooks/exploration.ipynb --out reports/notebook
 
 # Every preset of the optimisation chain, each validated against the step before it and against
 # seed-baseline: reports and a summary table in reports/strategies/ (about 3 minutes).

@@ -5,8 +5,10 @@ base = perfkit.load("baseline.stats")
 new = perfkit.load("new.stats")
 diff = perfkit.compare(base, new)
 diff.functions.sort_values("cumtime_delta")
+verdict = perfkit.validate(new, baseline=base)   # the perfkit.validate package, called
 """
 
+from perfkit import validate  # a callable package: see perfkit/validate/__init__.py
 from perfkit.butterfly_diff import Butterfly, butterfly
 from perfkit.diff import Diff, compare
 from perfkit.errors import ConfigError, PerfkitError, ProfileFormatError
@@ -34,4 +36,5 @@ __all__ = [
     "load",
     "load_many",
     "parse_selector",
+    "validate",
 ]

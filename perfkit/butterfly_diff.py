@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from perfkit.diff import Diff, _records, compare
+from perfkit.diff import Diff, compare
+from perfkit.jsonable import json_records
 from perfkit.match import NoMatchError, Selector, parse_selector
 from perfkit.model import Profile, load_many
 
@@ -54,19 +55,25 @@ class Butterfly:
     callers: pd.DataFrame
     callees: pd.DataFrame
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view: the selected functions and both edge lists (NaN -> None)."""
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """A JSON-ready view: the selected functions and both edge lists (NaN -> None), each
+        cut to its first ``limit`` rows when given; ``counts`` has the full lengths."""
         edge_columns = ["status", "caller_label", "callee_label", *_VALUE_COLUMNS]
         function_columns = ["status", "label", "module", "name", *_VALUE_COLUMNS]
+        tables = {
+            "functions": self.functions[function_columns],
+            "callers": self.callers[edge_columns],
+            "callees": self.callees[edge_columns],
+        }
+        kept = {name: rows if limit is None else rows.head(limit) for name, rows in tables.items()}
         return {
             "schema": SCHEMA,
             "selector": self.selector.text,
             "base": str(self.diff.base.path),
             "new": str(self.diff.new.path),
             "counts_comparable": self.diff.counts_comparable,
-            "functions": _records(self.functions[function_columns]),
-            "callers": _records(self.callers[edge_columns]),
-            "callees": _records(self.callees[edge_columns]),
+            "counts": {name: len(rows) for name, rows in tables.items()},
+            **{name: json_records(rows) for name, rows in kept.items()},
         }
 
     def _repr_html_(self) -> str:

@@ -15,15 +15,16 @@ Status: ``added`` / ``removed`` when one side is missing; ``changed`` when a cal
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from perfkit.jsonable import json_records
 from perfkit.match import Selector
 from perfkit.model import Profile
+from perfkit.output import write_text
 from perfkit.pairing import pair_functions
 
 if TYPE_CHECKING:
@@ -165,16 +166,16 @@ class Diff:
             "thresholds": self.thresholds,
             "totals": self.totals,
             "status_counts": self.status_counts(),
-            "functions": _records(self.functions),
-            "edges": _records(self.edges),
-            "ambiguous": _records(self.ambiguous),
+            "functions": json_records(self.functions),
+            "edges": json_records(self.edges),
+            "ambiguous": json_records(self.ambiguous),
         }
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = None) -> str:
         """The ``perfkit.diff/1`` JSON text; also written to ``path`` when given."""
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
         if path is not None:
-            Path(path).write_text(text + "\n", encoding="utf-8")
+            write_text(path, text + "\n", "JSON diff")
         return text
 
     def top(self, n: int = 10, by: str = "cumtime", *, direction: str = "both") -> pd.DataFrame:
@@ -208,24 +209,6 @@ class Diff:
     def __repr__(self) -> str:
         counts = ", ".join(f"{count} {status}" for status, count in self.status_counts().items())
         return f"<Diff {str(self.base.path)!r} -> {str(self.new.path)!r}: {counts}>"
-
-
-def _plain(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, np.generic):
-        return _plain(value.item())
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    columns = {name: [_plain(value) for value in table[name].tolist()] for name in table.columns}
-    names = list(columns)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def _run(profile: Profile) -> dict[str, Any]:

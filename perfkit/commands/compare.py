@@ -19,6 +19,7 @@ from perfkit.diff import compare, selection_totals, top_changes
 from perfkit.errors import PerfkitError
 from perfkit.match import parse_selector
 from perfkit.model import Profile, load_many
+from perfkit.render.butterfly_tables import butterfly_tables
 from perfkit.render.terminal import (
     changes_table,
     console,
@@ -34,6 +35,7 @@ examples:
   perfkit compare baseline.stats new.stats --match get_asset_info --match 'recv,recv_into'
   perfkit compare baseline.stats new.stats --limit 30 --json diff.json
   perfkit compare baseline.stats new.stats --html report/ --junit perfkit.xml
+  perfkit compare baseline.stats new.stats --butterfly get_asset_info   # callers/callees
 
 The report options write the same report as 'perfkit validate NEW --baseline BASE'; compare
 itself always exits 0 when it could read both profiles.
@@ -99,7 +101,13 @@ def _report(base: Profile, new: Profile, args: argparse.Namespace) -> list[str]:
     """The validation report for this pair, written where the report options say."""
     from perfkit.validate import load_config, validate
 
-    verdict = validate([new], [base], load_config(args.config), documented=documented(args))
+    verdict = validate(
+        [new],
+        [base],
+        load_config(args.config),
+        documented=documented(args),
+        butterfly=args.butterfly,
+    )
     return write_reports(verdict.to_dict(), args)
 
 
@@ -117,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         if not before["functions"] and not after["functions"]:
             raise PerfkitError(f"selector {selector.text!r} matches no function in either profile")
         selections.append((selector.text, before, after))
+    butterflies = [diff.butterfly(selector) for selector in args.butterfly or ()]
     if args.json == "-":
         sys.stdout.write(diff.to_json(indent=1) + "\n")
         if wants_reports(args):
@@ -126,12 +135,7 @@ def run(args: argparse.Namespace) -> int:
         _report(base, new, args)
         return 0
     if args.json:
-        try:
-            diff.to_json(args.json, indent=1)
-        except OSError as exc:
-            raise PerfkitError(
-                f"{args.json}: cannot write the JSON diff ({exc.strerror})"
-            ) from None
+        diff.to_json(args.json, indent=1)
     limit = args.limit or len(diff.functions)
     out = console()
     out.print("[bold]base[/bold] ", profile_header(base))
@@ -159,6 +163,9 @@ def run(args: argparse.Namespace) -> int:
         out.print(changes_table(added.head(limit), f"Added functions ({len(added):,})"))
     if len(removed):
         out.print(changes_table(removed.head(limit), f"Removed functions ({len(removed):,})"))
+    for butterfly in butterflies:
+        for table in butterfly_tables(butterfly, limit):
+            out.print(table)
     if len(diff.ambiguous):
         names = ", ".join(f"{row.module}:{row.name}" for row in diff.ambiguous.head(5).itertuples())
         out.print(

@@ -8,11 +8,11 @@ import sys
 from perfkit.commands.common import add_command, non_negative_float, warn
 from perfkit.errors import PerfkitError
 from perfkit.export.folded import UNITS, write_folded
-from perfkit.export.output import STDOUT, write_output
 from perfkit.export.pstats_copy import estimated_edges, write_pstats
 from perfkit.export.speedscope import write_speedscope
 from perfkit.export.tables import TABLES, write_csv, write_json, write_parquet
 from perfkit.model import load
+from perfkit.output import STDOUT, write_output
 from perfkit.reader import read_stats
 from perfkit.stacks import (
     DEFAULT_MIN_SHARE,

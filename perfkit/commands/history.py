@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 
 from perfkit.commands.common import add_command, non_negative_float, positive_int, warn
 from perfkit.errors import PerfkitError
-from perfkit.export.output import write_output
+from perfkit.output import write_output, write_text
 from perfkit.render.history_report import DEFAULT_RUNS, history_page, runs_table, steps_table
 from perfkit.render.terminal import console
 from perfkit.timeline.cache import default_path
@@ -126,35 +126,23 @@ def _progress() -> tuple[Progress | None, Callable[[int, int], None] | None]:
     return bar, update
 
 
-def _folder_for(target: str | Path) -> None:
-    """Outputs may go to a report folder that does not exist yet."""
-    try:
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PerfkitError(f"{target}: cannot write ({exc.strerror})") from None
-
-
-def _write_text(target: str, text: str) -> None:
-    _folder_for(target)
-    write_output(target, lambda stream: stream.write(text.encode("utf-8")))
-
-
 def _write_figure(found: History, target: str) -> None:
     suffix = Path(target).suffix.lower()
     if suffix not in (".png", ".svg", ".pdf"):
         raise PerfkitError(f"{target}: the chart is written as .png, .svg or .pdf")
     figure = found.plot()
-    _folder_for(target)
-    write_output(target, lambda stream: figure.savefig(stream, format=suffix[1:]))
+    write_output(
+        target, lambda stream: figure.savefig(stream, format=suffix[1:]), make_folders=True
+    )
 
 
 def _write_outputs(found: History, args: argparse.Namespace) -> list[str]:
     written = []
     if args.csv:
-        _write_text(args.csv, found.runs.to_csv(lineterminator="\n"))
+        write_text(args.csv, found.runs.to_csv(lineterminator="\n"))
         written.append(args.csv)
     if args.json:
-        _write_text(args.json, found.to_json() + "\n")
+        write_text(args.json, found.to_json() + "\n")
         written.append(args.json)
     if args.plot:
         _write_figure(found, args.plot)
@@ -162,7 +150,7 @@ def _write_outputs(found: History, args: argparse.Namespace) -> list[str]:
     if args.html:
         chart = Path(args.html).with_suffix(".png")
         _write_figure(found, str(chart))
-        _write_text(args.html, history_page(found, chart.name))
+        write_text(args.html, history_page(found, chart.name))
         written += [args.html, str(chart)]
     return written
 

@@ -34,6 +34,15 @@ def add_report_options(parser: argparse.ArgumentParser, *, json_flag: str) -> No
     )
     group.add_argument("--junit", metavar="FILE", help="write JUnit XML: one test case per check")
     group.add_argument(
+        "--butterfly",
+        metavar="SELECTOR",
+        action="append",
+        default=None,
+        help="the exact callers/callees diff of the functions SELECTOR matches, in the HTML "
+        "report and the terminal (repeatable; default: the HTML report shows the target "
+        "metric's functions, e.g. get_asset_info)",
+    )
+    group.add_argument(
         "--markdown",
         metavar="FILE",
         help="write a Markdown summary (under 1 MiB; for $GITHUB_STEP_SUMMARY); '-' for stdout",

@@ -29,6 +29,7 @@ examples:
   perfkit validate lazy.stats --baseline profiles/seed-baseline.toml    # published figures
   perfkit validate --baseline a1.stats a2.stats a3.stats --new b1.stats b2.stats b3.stats
   perfkit validate new.stats --markdown - >> "$GITHUB_STEP_SUMMARY"
+  perfkit validate lazy.stats --html report/ --butterfly get_asset_info --butterfly recv
 
 exit codes: 0 go, 1 no-go, 3 marginal (settings: [tool.perfkit.exit_codes]), 2 usage or
 input error. Settings: [tool.perfkit] in pyproject.toml, or perfkit.toml (see docs/validate.md).
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     new = load_many(new_paths)
     for profile in [*new, *(baseline if isinstance(baseline, list) else [])]:
         warn(profile.warnings)
-    verdict = validate(new, baseline, config, documented=documented(args))
+    verdict = validate(new, baseline, config, documented=documented(args), butterfly=args.butterfly)
     report = verdict.to_dict()
     out = console(sys.stderr if stdout_taken(args) else None)
     written = write_reports(report, args)
@@ -98,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
 
         out.print(verdict_line(report))
     else:
-        print_verdict(report, out, limit=args.limit)
+        shown = verdict.butterflies if args.butterfly else ()
+        print_verdict(report, out, limit=args.limit, butterflies=shown)
     for path in written:
         out.print(f"report: {path}", highlight=False, markup=False)
     return verdict.exit_code

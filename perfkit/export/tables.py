@@ -11,8 +11,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
-from perfkit.diff import _records
 from perfkit.errors import PerfkitError
+from perfkit.jsonable import json_records
 
 if TYPE_CHECKING:
     from perfkit.model import Profile
@@ -54,8 +54,8 @@ def profile_document(profile: Profile) -> dict[str, Any]:
         "totals": profile.totals,
         "metadata": profile.metadata,
         "warnings": profile.warnings,
-        "functions": _records(profile.functions.reset_index()),
-        "edges": _records(table(profile, "edges").reset_index()),
+        "functions": json_records(profile.functions.reset_index()),
+        "edges": json_records(table(profile, "edges").reset_index()),
     }
 
 

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from rich.table import Table
+from rich.text import Text
 
+from perfkit.render.text import label
 from perfkit.render.units import calls, count, seconds
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ def _edge_table(rows: pd.DataFrame, title: str, other: str, comparable: bool) ->
             _before_after(row, seconds(row.cumtime_base), seconds(row.cumtime_new)),
             seconds(row.cumtime_delta, signed=True),
             _before_after(row, seconds(row.tottime_base), seconds(row.tottime_new)),
-            getattr(row, other),
+            Text(label(getattr(row, other))),
         )
     return table
 
@@ -48,6 +50,7 @@ def _edge_table(rows: pd.DataFrame, title: str, other: str, comparable: bool) ->
 def butterfly_tables(butterfly: Butterfly, limit: int = 0) -> list[Table]:
     """The selected functions, then their callers and callees (``limit`` rows each; 0: all)."""
     comparable = butterfly.diff.counts_comparable
+    selector = butterfly.selector.text
 
     def head(rows: pd.DataFrame) -> pd.DataFrame:
         return rows.head(limit) if limit else rows
@@ -58,7 +61,7 @@ def butterfly_tables(butterfly: Butterfly, limit: int = 0) -> list[Table]:
     return [
         _edge_table(
             head(butterfly.functions).rename(columns={"label": "function"}),
-            shown(butterfly.functions, f"Functions matching {butterfly.selector.text!r}"),
+            shown(butterfly.functions, f"Functions matching {label(repr(selector))}"),
             "function",
             comparable,
         ),

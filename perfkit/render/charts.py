@@ -4,21 +4,27 @@ Four charts, each skipped when the verdict has no data for it: calls per API ope
 vs new, the time breakdown by category, predicted vs measured savings against the predicted
 window, and the functions whose cumulative time changed most. Labels go through
 ``perfkit.render.text.label`` and are drawn without mathtext, so a name with ``$`` or control
-characters is shown as it is.
+characters is shown as it is. ``verdict_figure`` stacks some of the same charts in one
+``Figure`` for notebooks (``Verdict.plot``).
 """
 
 from __future__ import annotations
 
 import io
 import warnings
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from perfkit.errors import PerfkitError
 from perfkit.render.text import label
 from perfkit.validate.formulas import fmt_calls, fmt_seconds
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 BASE_COLOUR = "#8a9bb0"
 NEW_COLOUR = "#1f7a8c"
@@ -40,8 +46,12 @@ class Chart:
     height: int
 
 
+def _height(rows: int) -> float:
+    return max(2.6, 0.9 + 0.42 * rows)
+
+
 def _figure(rows: int) -> Figure:
-    height = max(2.6, 0.9 + 0.42 * rows)
+    height = _height(rows)
     figure = Figure(figsize=(8.6, height), dpi=_DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
@@ -70,17 +80,17 @@ def _chart(name: str, title: str, alt: str, figure: Figure) -> Chart:
     return Chart(name, title, alt, png, width, height)
 
 
-def calls_chart(v: dict[str, Any]) -> Chart | None:
+def _calls_rows(v: dict[str, Any]) -> list[dict[str, Any]]:
     rows = [
         m
         for m in v["metrics"]
         if m["operation"] and m["shown"] and (m["baseline"]["calls"] or m["new_calls_comparable"])
     ]
-    if not rows:
-        return None
     rows.sort(key=lambda m: -(m["baseline"]["calls"] or 0))
-    figure = _figure(len(rows))
-    axes = figure.add_subplot()
+    return rows
+
+
+def _draw_calls(axes: Axes, v: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     positions = list(range(len(rows)))
     base = [m["baseline"]["calls"] or 0 for m in rows]
     new = [m["new_calls_comparable"] or 0 for m in rows]
@@ -102,19 +112,17 @@ def calls_chart(v: dict[str, Any]) -> Chart | None:
     axes.margins(x=0.15)
     axes.legend(loc="lower right")
     axes.set_title("API calls per operation")
-    alt = "; ".join(
+    return "; ".join(
         f"{label(m['name'], 40)}: {fmt_calls(b)} -> {fmt_calls(n)}"
         for m, b, n in zip(rows, base, new, strict=True)
     )
-    return _chart("calls.png", "API calls per operation, baseline vs new", alt, figure)
 
 
-def breakdown_chart(v: dict[str, Any]) -> Chart | None:
-    rows = [r for r in v["breakdown"] if r["found"]]
-    if not rows:
-        return None
-    figure = _figure(len(rows))
-    axes = figure.add_subplot()
+def _breakdown_rows(v: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in v["breakdown"] if r["found"]]
+
+
+def _draw_breakdown(axes: Axes, v: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     positions = list(range(len(rows)))
     base = [r["baseline_share_percent"] or 0 for r in rows]
     new = [r["new_share_percent"] or 0 for r in rows]
@@ -129,14 +137,13 @@ def breakdown_chart(v: dict[str, Any]) -> Chart | None:
     axes.margins(x=0.12)
     axes.legend(loc="lower right")
     axes.set_title("Where the time goes")
-    alt = "; ".join(
+    return "; ".join(
         f"{label(r['metric'], 40)}: {b:.1f} % -> {n:.1f} %"
         for r, b, n in zip(rows, base, new, strict=True)
     )
-    return _chart("breakdown.png", "Time breakdown by category", alt, figure)
 
 
-def savings_chart(v: dict[str, Any]) -> Chart | None:
+def _savings_rows(v: dict[str, Any]) -> list[tuple[str, float]]:
     target = v["target"]
     bars: list[tuple[str, float]] = []
     if target["predicted_saving_seconds"] is not None:
@@ -151,13 +158,13 @@ def savings_chart(v: dict[str, Any]) -> Chart | None:
     gain = v["improvement"]
     if gain is not None:
         bars.append((f"{gain['source']} saving", gain["saved_seconds"]))
-    if not bars:
-        return None
+    return bars
+
+
+def _draw_savings(axes: Axes, v: dict[str, Any], bars: list[tuple[str, float]]) -> str:
     window = v["predictions"]["window"]
     low, high = v["predictions"]["expected_range_percent"]
     total = v["baseline"]["total_seconds"]
-    figure = _figure(len(bars) + 1)
-    axes = figure.add_subplot()
     axes.axvspan(
         window["low_seconds"],
         window["high_seconds"],
@@ -187,16 +194,14 @@ def savings_chart(v: dict[str, Any]) -> Chart | None:
     axes.set_title("Predicted vs measured saving")
     span = f"{fmt_seconds(window['low_seconds'])} to {fmt_seconds(window['high_seconds'])}"
     alt = "; ".join(f"{name}: {fmt_seconds(value)}" for name, value in bars)
-    alt += f"; predicted window {span}"
-    return _chart("savings.png", "Predicted vs measured savings", alt, figure)
+    return alt + f"; predicted window {span}"
 
 
-def changes_chart(v: dict[str, Any]) -> Chart | None:
-    rows = v["top_changes"]["by_cumtime"][:10]
-    if not rows:
-        return None
-    figure = _figure(len(rows))
-    axes = figure.add_subplot()
+def _changes_rows(v: dict[str, Any]) -> list[dict[str, Any]]:
+    return v["top_changes"]["by_cumtime"][:10]
+
+
+def _draw_changes(axes: Axes, v: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     values = [r["cumtime_delta"] for r in rows]
     colours = [LOST_COLOUR if value > 0 else SAVED_COLOUR for value in values]
     drawn = axes.barh(range(len(rows)), values, 0.6, color=colours)
@@ -211,11 +216,65 @@ def changes_chart(v: dict[str, Any]) -> Chart | None:
     axes.set_xlabel("change in cumulative time, new - baseline (red: slower)")
     axes.margins(x=0.25)
     axes.set_title("Largest changes in cumulative time")
-    alt = "; ".join(f"{label(r['label'], 60)}: {fmt_seconds(r['cumtime_delta'])}" for r in rows)
-    return _chart("changes.png", "Functions whose cumulative time changed most", alt, figure)
+    return "; ".join(f"{label(r['label'], 60)}: {fmt_seconds(r['cumtime_delta'])}" for r in rows)
+
+
+@attrs.frozen
+class _Panel:
+    """One chart: the rows it draws (none: no chart), how to draw them, its report file."""
+
+    file: str
+    title: str
+    rows: Callable[[dict[str, Any]], list[Any]]
+    draw: Callable[[Axes, dict[str, Any], list[Any]], str]
+    extra_rows: int = 0  # room for the legend
+
+
+PANELS = {
+    "calls": _Panel(
+        "calls.png", "API calls per operation, baseline vs new", _calls_rows, _draw_calls
+    ),
+    "breakdown": _Panel(
+        "breakdown.png", "Time breakdown by category", _breakdown_rows, _draw_breakdown
+    ),
+    "savings": _Panel(
+        "savings.png", "Predicted vs measured savings", _savings_rows, _draw_savings, 1
+    ),
+    "changes": _Panel(
+        "changes.png", "Functions whose cumulative time changed most", _changes_rows, _draw_changes
+    ),
+}
 
 
 def render_charts(v: dict[str, Any]) -> list[Chart]:
     """Every chart the verdict has data for, in report order."""
-    charts = (calls_chart(v), breakdown_chart(v), savings_chart(v), changes_chart(v))
-    return [chart for chart in charts if chart is not None]
+    charts = []
+    for panel in PANELS.values():
+        rows = panel.rows(v)
+        if not rows:
+            continue
+        figure = _figure(len(rows) + panel.extra_rows)
+        alt = panel.draw(figure.add_subplot(), v, rows)
+        charts.append(_chart(panel.file, panel.title, alt, figure))
+    return charts
+
+
+def verdict_figure(v: dict[str, Any], kinds: Sequence[str] = ("calls", "breakdown")) -> Figure:
+    """The chosen charts (``calls``, ``breakdown``, ``savings``, ``changes``) stacked in one
+    figure; a chart without data is left out, and a figure with none says so."""
+    unknown = [kind for kind in kinds if kind not in PANELS]
+    if unknown:
+        raise PerfkitError(f"no chart {unknown[0]!r}: choose from {', '.join(PANELS)}")
+    drawn = [(PANELS[kind], PANELS[kind].rows(v)) for kind in kinds]
+    drawn = [(panel, rows) for panel, rows in drawn if rows]
+    heights = [_height(len(rows) + panel.extra_rows) for panel, rows in drawn]
+    figure = Figure(figsize=(8.6, sum(heights) or 2.0), dpi=_DPI, layout="constrained")
+    if not drawn:
+        axes = figure.add_subplot()
+        axes.text(0.5, 0.5, "no data for these charts", ha="center", va="center")
+        axes.set_axis_off()
+        return figure
+    grid = figure.add_gridspec(len(drawn), 1, height_ratios=heights)
+    for index, (panel, rows) in enumerate(drawn):
+        panel.draw(figure.add_subplot(grid[index]), v, rows)
+    return figure

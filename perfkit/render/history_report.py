@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from perfkit.render.notebook import Summary, summary_context, templates
+from perfkit.render.text import label
 from perfkit.render.units import count, ratio, seconds
 
 if TYPE_CHECKING:
@@ -39,11 +40,11 @@ def steps_table(history: History) -> Table:
         arrow = UP if row.delta > 0 else DOWN
         table.add_row(
             f"#{row.run}",
-            Text(row.metric),
+            Text(label(row.metric)),
             value_text(row.kind, row.before),
             value_text(row.kind, row.after),
             f"{arrow} {ratio(row.ratio)}",
-            Text(row.name),
+            Text(label(row.name)),
         )
     return table
 
@@ -61,12 +62,12 @@ def runs_table(history: History, limit: int = DEFAULT_RUNS) -> Table:
     table.add_column("name", overflow="fold")
     table.add_column("time (UTC)", no_wrap=True)
     for metric in history.metrics:
-        table.add_column(Text(metric.name), justify="right", overflow="fold")
+        table.add_column(Text(label(metric.name)), justify="right", overflow="fold")
     for index, row in runs.iterrows():
         stepped = set(filter(None, row["steps"].split(", ")))
         table.add_row(
             f"#{index}",
-            Text(row["name"]),
+            Text(label(row["name"])),
             row["time"].strftime("%Y-%m-%d %H:%M"),
             *(_marked(m, value_text(m.kind, row[m.name]), stepped) for m in history.metrics),
         )

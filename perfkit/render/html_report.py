@@ -19,8 +19,8 @@ import attrs
 import jinja2
 
 from perfkit.errors import PerfkitError
+from perfkit.output import write_bytes, write_text
 from perfkit.render.charts import Chart, render_charts
-from perfkit.render.output import write_bytes, write_text
 from perfkit.render.view import View, build_view
 
 CSS_NAME = "perfkit.css"

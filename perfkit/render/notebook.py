@@ -1,4 +1,4 @@
-"""Compact summaries of profiles, diffs and butterflies for Jupyter: HTML and plain text.
+"""Compact summaries of profiles, diffs, butterflies and verdicts for Jupyter: HTML and plain text.
 
 The HTML is a few tables and paragraphs - no JavaScript, no styles, every value escaped by
 jinja2's autoescaping - so it renders in any notebook front end, in nbconvert output and in
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import jinja2
 from rich.console import Console
 from rich.table import Table
@@ -22,6 +23,9 @@ from rich.text import Text
 
 from perfkit.ranking import largest_changes, top_functions
 from perfkit.render.terminal import changes_table, functions_table, profile_header, totals_table
+from perfkit.render.text import label
+from perfkit.render.view import Table as ViewTable
+from perfkit.render.view import build_view
 
 if TYPE_CHECKING:
     from perfkit.butterfly_diff import Butterfly
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
 
 DEFAULT_ROWS = 10
 TEXT_WIDTH = 120
+VERDICT_TEXT_WIDTH = 160  # nine numeric columns of metrics
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Summary:
     heading: list[list[str]]
     tables: list[Table]
     notes: list[str]
+    text_width: int = TEXT_WIDTH  # of the plain-text version
 
 
 def _plain(cell: Any) -> str:
@@ -89,16 +95,24 @@ def render_html(summary: Summary) -> str:
 
 
 def render_text(summary: Summary) -> str:
+    """The summary as the terminal prints it. ``force_jupyter=False``: inside a kernel rich
+    would otherwise display each print as a notebook output of its own instead of writing it
+    to ``out``. Headings and notes are ``Text``: a name is never taken for rich markup."""
     out = io.StringIO()
     console = Console(
-        file=out, width=TEXT_WIDTH, color_system=None, highlight=False, soft_wrap=False
+        file=out,
+        width=summary.text_width,
+        color_system=None,
+        highlight=False,
+        soft_wrap=False,
+        force_jupyter=False,
     )
     for block in summary.heading:
-        console.print("\n".join(block))
+        console.print(Text("\n".join(block)))
     for table in summary.tables:
         console.print(table)
     for note in summary.notes:
-        console.print(note)
+        console.print(Text(note))
     return out.getvalue().rstrip("\n")
 
 
@@ -151,12 +165,65 @@ def butterfly_summary(butterfly: Butterfly, rows: int = 2 * DEFAULT_ROWS) -> Sum
     return Summary(
         heading=[
             [
-                f"Callers and callees of {butterfly.selector.text!r}",
-                f"{diff.base.path} → {diff.new.path}",
+                f"Callers and callees of {label(repr(butterfly.selector.text))}",
+                f"{label(diff.base.path)} → {label(diff.new.path)}",
             ]
         ],
         tables=butterfly_tables(butterfly, rows),
         notes=["Edge numbers are exact: pstats records every caller -> callee pair."],
+    )
+
+
+def _facts_table(facts: Sequence[tuple[str, str]]) -> Table:
+    table = Table(title="Key figures", title_justify="left")
+    table.add_column("figure", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    for key, value in facts:
+        table.add_row(Text(key), Text(value))
+    return table
+
+
+def _without(table: ViewTable, dropped: Sequence[str]) -> ViewTable:
+    """``table`` less the named columns."""
+    keep = [index for index, column in enumerate(table.columns) if column not in dropped]
+    return attrs.evolve(
+        table,
+        columns=tuple(table.columns[index] for index in keep),
+        rows=tuple(tuple(row[index] for index in keep) for row in table.rows),
+        numeric=tuple(keep.index(index) for index in table.numeric if index in keep),
+    )
+
+
+def verdict_summary(verdict: dict[str, Any]) -> Summary:
+    """The verdict (from ``Verdict.to_dict()``): decision and band, key figures, the checks
+    that need attention and the metrics - the terminal report's first part."""
+    from perfkit.render.verdict_terminal import rich_table
+
+    view = build_view(verdict)
+    heading = [
+        f"{view.status_title}: {view.decision} (improvement band {view.band_label})",
+        view.headline,
+        *([view.action] if view.action else []),
+        *(f"- {reason}" for reason in view.reasons),
+        f"perfkit exit code {view.exit_code} ({view.status})",
+    ]
+    tables = [_facts_table(view.facts)]
+    if view.attention.rows:
+        tables.append(rich_table(view.attention, "Checks that need attention"))
+    metrics = _without(view.metrics, ("new per-call", "notes"))  # the report has them all
+    tables.append(rich_table(metrics, "Metrics (baseline -> new)"))
+    others = f"{len(view.other_checks.rows)} other checks passed or did not apply"
+    return Summary(
+        heading=[heading],
+        tables=tables,
+        notes=[
+            *(f"note: {note}" for note in view.notes),
+            *([view.hidden_metrics] if view.hidden_metrics else []),
+            others,
+            "More: .metrics_frame(), .checks_frame(), .predictions_frame(), .scenarios_frame(), "
+            ".breakdown_frame(), .butterflies, .plot(), .to_dict()",
+        ],
+        text_width=VERDICT_TEXT_WIDTH,
     )
 
 

@@ -12,13 +12,14 @@ from rich.text import Text
 
 from perfkit.diff import Diff
 from perfkit.model import Profile
-from perfkit.render.text import visible
+from perfkit.render.text import label, visible
 from perfkit.render.units import calls, count, ratio, seconds, share
 
 
-def _name(label: str) -> Text:
-    """A function label as plain text: never rich markup, control characters made visible."""
-    return Text(visible(label))
+def _name(text: str) -> Text:
+    """A function label as plain text: never rich markup, control characters made visible,
+    cut to ``perfkit.render.text.label``'s length."""
+    return Text(label(text))
 
 
 def console(stream: Any = None) -> Console:
@@ -99,19 +100,19 @@ def totals_table(diff: Diff) -> Table:
         "primitive_calls": "primitive calls",
         "total_time": "total time",
     }
-    for key, label in names.items():
+    for key, name in names.items():
         values = diff.totals[key]
         if key == "total_time":
             show = seconds
         elif key != "functions" and not diff.counts_comparable:
             sides = ((diff.base, values["base"]), (diff.new, values["new"]))
             cells = ["sampled" if side.sampled else count(value) for side, value in sides]
-            table.add_row(label, *cells, "-", "-")
+            table.add_row(name, *cells, "-", "-")
             continue
         else:
             show = count
         table.add_row(
-            label,
+            name,
             show(values["base"]),
             show(values["new"]),
             show(values["delta"], signed=True),
@@ -161,7 +162,7 @@ def selections_table(selections: list[tuple[str, dict[str, Any], dict[str, Any]]
         table.add_column(header, justify="right", no_wrap=True)
     for text, base, new in selections:
         table.add_row(
-            Text(text),
+            _name(text),
             f"{base['functions']} → {new['functions']}",
             f"{count(base['ncalls'])} → {count(new['ncalls'])}",
             count(new["ncalls"] - base["ncalls"], signed=True),

@@ -6,14 +6,19 @@ Every cell is a ``rich.text.Text``, never markup, so a function name like ``[red
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from perfkit.render.butterfly_tables import butterfly_tables
 from perfkit.render.view import Table, View, build_view
+
+if TYPE_CHECKING:
+    from perfkit.butterfly_diff import Butterfly
 
 STATUS_STYLES = {"go": "bold green", "marginal": "bold yellow", "no-go": "bold red"}
 _NAME_WIDTH = 28  # the first column (names) is kept this wide before others wrap
@@ -62,7 +67,15 @@ def _facts(view: View) -> RichTable:
     return table
 
 
-def print_verdict(verdict: dict[str, Any], out: Console, *, limit: int = 15) -> None:
+def print_verdict(
+    verdict: dict[str, Any],
+    out: Console,
+    *,
+    limit: int = 15,
+    butterflies: Sequence[Butterfly] = (),
+) -> None:
+    """The whole report; ``butterflies`` are printed (``limit`` rows a table) after the top
+    changes."""
     view = build_view(verdict)
     out.print(_banner(view))
     out.print(_facts(view))
@@ -86,6 +99,9 @@ def print_verdict(verdict: dict[str, Any], out: Console, *, limit: int = 15) -> 
     out.print(rich_table(view.breakdown, "Bottleneck breakdown"))
     if view.changes.rows:
         out.print(rich_table(view.changes, f"Top changes ({view.changes_note})", limit))
+    for butterfly in butterflies:
+        for table in butterfly_tables(butterfly, limit):
+            out.print(table)
     checklist = Group(
         *(
             Text(f"{mark} ") + Text(item, style="bold") + Text(f": {detail}")

@@ -60,6 +60,17 @@ class Table:
 
 
 @attrs.frozen
+class ButterflyView:
+    """The exact callers/callees diff of one selector: its functions, callers and callees."""
+
+    selector: str
+    runs: str
+    functions: Table
+    callers: Table
+    callees: Table
+
+
+@attrs.frozen
 class View:
     status: str
     status_title: str
@@ -84,6 +95,7 @@ class View:
     changes: Table
     calls_changes: Table
     changes_note: str
+    butterflies: tuple[ButterflyView, ...]
     runs: Table
     notes: tuple[str, ...]
     bands: Table
@@ -428,6 +440,55 @@ def _signed_s(value: float | None) -> str:
     return ("+" if value > 0 else "") + fmt_seconds(value)
 
 
+def _side_by_side(row: dict[str, Any], before: str, after: str) -> str:
+    if row["status"] == "added":
+        return after
+    return before if row["status"] == "removed" else f"{before} -> {after}"
+
+
+def _butterfly_table(
+    rows: list[dict[str, Any]], total: int, what: str, name: str, b: dict[str, Any]
+) -> Table:
+    shown = (
+        f"{what} ({len(rows):,} of {total:,}, largest change first)" if total > len(rows) else what
+    )
+    return Table(
+        columns=(name, "status", "calls", "Δ calls", "cumtime", "Δ cumtime", "tottime"),
+        rows=tuple(
+            (
+                label(r["label"] if name == "function" else r[f"{name}_label"], 120),
+                r["status"],
+                _side_by_side(r, _c(r["ncalls_base"]), _c(r["ncalls_new"])),
+                _delta_calls(-r["ncalls_delta"]) if b["counts_comparable"] else "-",
+                _side_by_side(r, _s(r["cumtime_base"]), _s(r["cumtime_new"])),
+                _signed_s(r["cumtime_delta"]),
+                _side_by_side(r, _s(r["tottime_base"]), _s(r["tottime_new"])),
+            )
+            for r in rows
+        ),
+        numeric=(2, 3, 4, 5, 6),
+        caption=shown,
+    )
+
+
+def _butterflies(v: dict[str, Any]) -> tuple[ButterflyView, ...]:
+    views = []
+    for b in v.get("butterflies", []):
+        counts = b["counts"]
+        views.append(
+            ButterflyView(
+                selector=label(b["selector"], 200),
+                runs=f"{label(b['base'], 200)} -> {label(b['new'], 200)}",
+                functions=_butterfly_table(
+                    b["functions"], counts["functions"], "Matched functions", "function", b
+                ),
+                callers=_butterfly_table(b["callers"], counts["callers"], "Called by", "caller", b),
+                callees=_butterfly_table(b["callees"], counts["callees"], "Calls", "callee", b),
+            )
+        )
+    return tuple(views)
+
+
 def _mib(value: int | None) -> str:
     return "-" if value is None else f"{value / 2**20:,.1f} MiB"
 
@@ -517,6 +578,7 @@ def build_view(v: dict[str, Any]) -> View:
         changes=_changes(top["by_cumtime"], "Largest changes in cumulative time"),
         calls_changes=_changes(top["by_calls"], "Largest changes in calls"),
         changes_note=label(top.get("note", ""), 600),
+        butterflies=_butterflies(v),
         runs=_runs(v),
         notes=tuple(label(n, 1000) for n in v["notes"]),
         bands=_bands(v),

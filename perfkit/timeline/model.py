@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from perfkit.diff import _records
 from perfkit.errors import PerfkitError
+from perfkit.jsonable import json_records
 from perfkit.match import Selector, parse_selector
+from perfkit.output import write_text
 from perfkit.timeline.cache import MetricCache, default_path
 from perfkit.timeline.discover import discover
 from perfkit.timeline.extract import Progress, RunValues, extract
@@ -83,15 +84,15 @@ class History:
             "metrics": [asdict(metric) for metric in self.metrics],
             "order": self.order,
             "step_detection": asdict(self.options),
-            "runs": _records(runs),
-            "steps": _records(self.steps),
+            "runs": json_records(runs),
+            "steps": json_records(self.steps),
             "skipped": self.skipped,
         }
 
     def to_json(self, path: str | Path | None = None) -> str:
         text = json.dumps(self.to_dict(), indent=1, allow_nan=False)
         if path is not None:
-            Path(path).write_text(text + "\n", encoding="utf-8")
+            write_text(path, text + "\n", "JSON history")
         return text
 
     def _repr_html_(self) -> str:

@@ -1,15 +1,36 @@
 """``perfkit.validate``: go/no-go validation of an optimisation against a baseline.
 
-import perfkit
-from perfkit.validate import load_config, validate
-config = load_config()                       # [tool.perfkit] / perfkit.toml / defaults
-verdict = validate([perfkit.load("lazy.stats")], [perfkit.load("base.stats")], config)
-verdict.status, verdict.exit_code, verdict.to_dict()
+The package is also callable, for notebooks and scripts (``perfkit.validate.inputs``)::
+
+    import perfkit
+    verdict = perfkit.validate("lazy.stats")                  # default baseline, like the CLI
+    verdict = perfkit.validate(["b1.stats", "b2.stats"], baseline=["a1.stats", "a2.stats"])
+    verdict = perfkit.validate(new_profile, baseline="profiles/seed-baseline.toml")
+
+The building blocks stay importable as before::
+
+    from perfkit.validate import load_config, validate
+    config = load_config()                       # [tool.perfkit] / perfkit.toml / defaults
+    verdict = validate([perfkit.load("lazy.stats")], [perfkit.load("base.stats")], config)
+    verdict.status, verdict.exit_code, verdict.to_dict()
+
+Why a callable module: ``perfkit.validate`` has to stay this package (``import
+perfkit.validate.config``, ``from perfkit.validate import validate``, ``mock.patch`` targets all
+resolve the attribute ``perfkit.validate``), and a function of the same name bound on ``perfkit``
+would be replaced by the package the moment a submodule is first imported. Python (3.5 on) lets
+a module object take a ``ModuleType`` subclass as its class, so the package object itself gets
+``__call__``: one object, both roles.
 """
+
+import os
+import sys
+import types
+from collections.abc import Sequence
 
 from perfkit.validate.assess import validate
 from perfkit.validate.baseline import load_baseline, resolve_baseline
 from perfkit.validate.config import ValidateConfig, load_config
+from perfkit.validate.inputs import Runs, validate_inputs
 from perfkit.validate.spec import BaselineSpec, load_spec
 from perfkit.validate.verdict import SCHEMA, Verdict
 
@@ -23,4 +44,24 @@ __all__ = [
     "load_spec",
     "resolve_baseline",
     "validate",
+    "validate_inputs",
 ]
+
+
+class _CallablePackage(types.ModuleType):
+    """This package, callable: ``perfkit.validate(...)`` is ``validate_inputs(...)``."""
+
+    def __call__(
+        self,
+        new: Runs,
+        baseline: Runs | BaselineSpec | None = None,
+        *,
+        config: str | os.PathLike[str] | ValidateConfig | None = None,
+        butterfly: Sequence[str] | None = None,
+    ) -> Verdict:
+        return validate_inputs(new, baseline, config=config, butterfly=butterfly)
+
+    __call__.__doc__ = validate_inputs.__doc__
+
+
+sys.modules[__name__].__class__ = _CallablePackage

@@ -8,12 +8,10 @@ next steps, top changed functions.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from perfkit.diff import compare, top_changes
 from perfkit.model import Profile
 from perfkit.validate import audit
 from perfkit.validate.advice import next_steps
@@ -37,22 +35,11 @@ from perfkit.validate.formulas import (
     scaled_window,
     scenario,
 )
+from perfkit.validate.function_changes import function_changes
 from perfkit.validate.sides import Side, side_from_profiles, side_from_spec
 from perfkit.validate.significance import Significance, compare_totals
 from perfkit.validate.spec import BaselineSpec
 from perfkit.validate.verdict import Verdict
-
-_CHANGE_COLUMNS = (
-    "status",
-    "label",
-    "ncalls_base",
-    "ncalls_new",
-    "ncalls_delta",
-    "cumtime_base",
-    "cumtime_new",
-    "cumtime_delta",
-    "tottime_delta",
-)
 
 
 def _improvement(
@@ -104,36 +91,6 @@ def _significance_check(result: Significance | None) -> Check | None:
     return Check(name, "significance", title, outcome, message)
 
 
-def _representative(side: Side) -> Profile:
-    """The run whose total time is nearest the side's median."""
-    median = statistics.median(side.totals_per_run)
-    index = min(range(len(side.runs)), key=lambda i: abs(side.runs[i].total_seconds - median))
-    return side.profiles[index]
-
-
-def _records(frame: Any) -> list[dict[str, Any]]:
-    return [
-        {column: getattr(row, column) for column in _CHANGE_COLUMNS}
-        for row in frame.itertuples(index=False)
-    ]
-
-
-def _top_changes(base: Side, new: Side, limit: int) -> dict[str, Any]:
-    if base.kind != "profiles":
-        return {"by_cumtime": [], "by_calls": [], "note": "the baseline is a spec: no functions"}
-    before, after = _representative(base), _representative(new)
-    diff = compare(before, after)
-    note = f"{before.path} -> {after.path}"
-    if len(base.runs) > 1 or len(new.runs) > 1:
-        note += " (the runs nearest each side's median total)"
-    return {
-        "by_cumtime": _records(top_changes(diff, "cumtime", limit)),
-        "by_calls": _records(top_changes(diff, "ncalls", limit)) if diff.counts_comparable else [],
-        "status_counts": diff.status_counts(),
-        "note": note,
-    }
-
-
 def _decision_check(status: str, reasons: Sequence[str]) -> Check:
     outcome = {"go": "pass", "marginal": "warn", "no-go": "fail"}[status]
     return Check("decision", "decision", "the verdict is go", outcome, " ".join(reasons))
@@ -171,11 +128,14 @@ def validate(
     config: ValidateConfig,
     *,
     documented: Sequence[str] = (),
+    butterfly: Sequence[str] | None = None,
 ) -> Verdict:
     """Validate the ``new`` runs against ``baseline`` (profiles, or a spec of published figures).
 
     ``documented`` lists the report files this verdict will be written to (for the checklist).
-    Raises ``perfkit.errors.PerfkitError`` for a required metric that matches nothing.
+    ``butterfly``: selectors whose exact callers/callees diff the verdict carries (default: the
+    target metric's; ``[]`` for none). Raises ``perfkit.errors.PerfkitError`` for a required
+    metric that matches nothing, or a ``butterfly`` selector that matches no function.
     """
     from perfkit import __version__
     from perfkit.errors import PerfkitError
@@ -225,6 +185,9 @@ def validate(
         checks.append(significance_check)
     decision = decide(config, gain, source, checks, significance)
     checks.append(_decision_check(decision.status, decision.reasons))
+    changes = function_changes(
+        base, fresh, config.top_changes, config.metric(config.target).selector, butterfly
+    )
     all_models = (*models, cost_model) if cost_model is not None else tuple(models)
     return Verdict(
         config=config,
@@ -244,8 +207,9 @@ def validate(
         decision=decision,
         checklist=tuple(checklist(fresh, base, target, range_check, documented)),
         next_steps=tuple(next_steps(decision, results, fresh)),
-        top_changes=_top_changes(base, fresh, config.top_changes),
-        notes=(*comp.notes, *notes, *_spec_notes(base.spec, config)),
+        top_changes=changes.top_changes,
+        butterflies=changes.butterflies,
+        notes=(*comp.notes, *notes, *_spec_notes(base.spec, config), *changes.notes),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         perfkit_version=__version__,
     )

@@ -8,13 +8,15 @@ explains each field.
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pandas as pd
 
+from perfkit.jsonable import json_value
+from perfkit.output import write_text
 from perfkit.validate.checklist import Item
 from perfkit.validate.checks import Check
 from perfkit.validate.comparison import Comparability, MetricResult
@@ -24,22 +26,13 @@ from perfkit.validate.formulas import Improvement, ModelCheck, Scenario, Window
 from perfkit.validate.sides import MetricSide, Side
 from perfkit.validate.significance import Significance
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from perfkit.butterfly_diff import Butterfly
+
 SCHEMA = "perfkit.verdict/1"
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe: NaN/inf -> None, numpy scalars -> Python, tuples -> lists."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA:
-        return None
-    return value
+BUTTERFLY_ROWS = 25  # rows per butterfly list kept in the verdict document
 
 
 @attrs.frozen
@@ -65,6 +58,7 @@ class Verdict:
     notes: tuple[str, ...]
     created_at: str
     perfkit_version: str
+    butterflies: tuple[Butterfly, ...] = ()  # exact callers/callees diffs (function_changes)
 
     @property
     def status(self) -> str:
@@ -101,14 +95,76 @@ class Verdict:
             )
         )
 
+    def checks_frame(self) -> pd.DataFrame:
+        """One row per check (the JUnit test cases), in the order they were made."""
+        rows = [{**attrs.asdict(check), "vetoes": check.vetoes} for check in self.checks]
+        return pd.DataFrame(rows, columns=["name", "kind", "title", "outcome", "vetoes", "message"])
+
+    def predictions_frame(self) -> pd.DataFrame:
+        """The seed's two predictions against this run: the expected improvement range (%) and
+        the predicted window of seconds saved (scaled to the baseline's total)."""
+        gain, window = self.improvement, self.window
+        low, high = self.config.expected_range_percent
+        checks = {check.name: check for check in self.checks}
+        saved = gain.saved_seconds if gain else None
+        rows = [
+            ("expected_range", "%", low, high, gain.percent if gain else None),
+            ("window", "s", window.low_seconds, window.high_seconds, saved),
+        ]
+        return pd.DataFrame(
+            [
+                {
+                    "prediction": name,
+                    "unit": unit,
+                    "low": low,
+                    "high": high,
+                    "actual": actual,
+                    "source": self.improvement_source,
+                    "outcome": checks[f"prediction.{name}"].outcome,
+                    "message": checks[f"prediction.{name}"].message,
+                }
+                for name, unit, low, high, actual in rows
+            ]
+        ).set_index("prediction")
+
+    def scenarios_frame(self) -> pd.DataFrame:
+        """The scenario table: a share of the target's calls avoided -> calls, seconds, %."""
+        columns = [field.name for field in attrs.fields(Scenario)]
+        return pd.DataFrame([attrs.asdict(s) for s in self.scenarios], columns=columns)
+
+    def breakdown_frame(self) -> pd.DataFrame:
+        """Seconds and share of the total per category (socket I/O, operations, ...), both
+        sides; the categories overlap."""
+        return pd.DataFrame(_breakdown(self)).set_index("metric")
+
+    def plot(self, kind: str | Sequence[str] = ("calls", "breakdown")) -> Figure:
+        """The report's charts as one matplotlib ``Figure``: ``calls`` (per API operation,
+        baseline vs new), ``breakdown`` (time by category), ``savings``, ``changes``."""
+        from perfkit.render.charts import verdict_figure
+
+        return verdict_figure(self.to_dict(), [kind] if isinstance(kind, str) else kind)
+
     def to_dict(self) -> dict[str, Any]:
-        return _clean(_verdict(self))
+        return json_value(_verdict(self))
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 1) -> str:
         text = json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
         if path is not None:
-            Path(path).write_text(text + "\n", encoding="utf-8")
+            write_text(path, text + "\n", "JSON verdict")
         return text
+
+    def _repr_html_(self) -> str:
+        from perfkit.render.notebook import render_html, verdict_summary
+
+        return render_html(verdict_summary(self.to_dict()))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        from perfkit.render.notebook import bundle, verdict_summary
+
+        return bundle(verdict_summary(self.to_dict()))
+
+    def __repr__(self) -> str:
+        return f"<Verdict {self.headline}>"
 
 
 def _metric_side(side: MetricSide) -> dict[str, Any]:
@@ -230,6 +286,7 @@ def _verdict(v: Verdict) -> dict[str, Any]:
         "next_steps": list(v.next_steps),
         "top_changes": v.top_changes,
         "notes": list(v.notes),
+        "butterflies": [view.to_dict(limit=BUTTERFLY_ROWS) for view in v.butterflies],
         "config": {
             "source": config.source,
             "target": config.target,

@@ -79,6 +79,15 @@ def test_report_renders_under_the_jenkins_csp(report: tuple[Path, dict], tmp_pat
         )
         text = page.evaluate("document.body.innerText")
         scripts = page.evaluate("document.scripts.length")
+        butterfly = page.evaluate(
+            "(() => { const s = document.querySelector('#butterfly');"
+            " if (!s) return null;"
+            " return {tables: s.querySelectorAll('table').length,"
+            " rows: Array.from(s.querySelectorAll('tbody tr')).map(r => r.innerText),"
+            " captions: Array.from(s.querySelectorAll('caption')).map(c => c.innerText),"
+            " height: s.getBoundingClientRect().height,"
+            " linked: !!document.querySelector('nav a[href=\"#butterfly\"]')}; })()"
+        )
         shot = page.screenshot(tmp_path / "report.png")
     keep(shot)
     assert problems == []
@@ -89,6 +98,13 @@ def test_report_renders_under_the_jenkins_csp(report: tuple[Path, dict], tmp_pat
     for image in images:
         assert image["complete"] and image["w"] > 0 and image["h"] > 0 and image["shown"] > 0, image
     assert scripts == 0
+    # the exact callers/callees of the target metric (get_asset_info): called 60 times in the
+    # baseline (40 via get_tag_names, 20 from main) and 40 in the new run (main's edge removed)
+    assert butterfly is not None and butterfly["linked"] and butterfly["height"] > 100
+    assert butterfly["tables"] == 3
+    assert butterfly["captions"] == ["Matched functions", "Called by", "Calls"]
+    assert any("get_asset_info" in row and "60 -> 40" in row for row in butterfly["rows"])
+    assert any("(main)" in row and "removed" in row for row in butterfly["rows"])
     assert '<script>alert("x")</script>' in text  # a function name, shown as text
     assert "[bold]rich[/] | pipe" in text
     assert shot.stat().st_size > 10_000

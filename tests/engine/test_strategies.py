@@ -8,10 +8,23 @@ import sys
 def test_strategies_chain_reports(tmp_path):
     out = tmp_path / "strategies"
     done = subprocess.run(
-        [sys.executable, "-m", "autotag.cli", "strategies", "--dataset", "ci",
-         "--time-scale", "0", "--presets", "seed-baseline,lazy,batch,optimized",
-         "--out", str(out)],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "autotag.cli",
+            "strategies",
+            "--dataset",
+            "ci",
+            "--time-scale",
+            "0",
+            "--presets",
+            "seed-baseline,lazy,batch,optimized",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     summary = json.loads((out / "summary.json").read_text())
@@ -34,7 +47,9 @@ def test_strategies_chain_reports(tmp_path):
 def test_strategies_refuses_unknown_presets(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "autotag.cli", "strategies", "--presets", "lazy,nope"],
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert done.returncode == 2
     assert "unknown preset 'nope'" in done.stderr

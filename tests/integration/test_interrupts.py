@@ -47,10 +47,24 @@ def reference(tmp_path_factory):
 
 def _start(sim, run_dir: Path, preset: str, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "autotag.cli", "run", "--server", sim.base_url, "--preset", preset,
-         "--run-dir", str(run_dir), "--quiet", *extra],
+        [
+            sys.executable,
+            "-m",
+            "autotag.cli",
+            "run",
+            "--server",
+            sim.base_url,
+            "--preset",
+            preset,
+            "--run-dir",
+            str(run_dir),
+            "--quiet",
+            *extra,
+        ],
         env={**os.environ, "AUTOTAG_API_KEY": sim.api_key},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -69,10 +83,24 @@ def _wait_for(sim, process: subprocess.Popen, operation: str, count: int) -> Non
 
 def _resume(sim, run_dir: Path, preset: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "autotag.cli", "run", "--server", sim.base_url, "--preset", preset,
-         "--run-dir", str(run_dir), "--resume", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "autotag.cli",
+            "run",
+            "--server",
+            sim.base_url,
+            "--preset",
+            preset,
+            "--run-dir",
+            str(run_dir),
+            "--resume",
+            "--quiet",
+        ],
         env={**os.environ, "AUTOTAG_API_KEY": sim.api_key},
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-from html.parser import HTMLParser
 
 import pytest
 from matplotlib.figure import Figure
 
 import perfkit
 from perfkit.render.plots import DECREASE, INCREASE, short_label
+from tests.html_parse import SUMMARY_TAGS as ALLOWED_TAGS
+from tests.html_parse import parse_html as _parse
 
 HOSTILE_FILE = "<img src=x onerror=alert(1)>.py"
 
@@ -29,30 +30,6 @@ def helper():
 
 main({rounds})
 """
-
-ALLOWED_TAGS = {"div", "p", "strong", "br", "table", "caption", "thead", "tbody", "tr", "th", "td"}
-
-
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.attributes: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs) -> None:
-        self.tags.append(tag)
-        self.attributes += [name for name, _ in attrs]
-
-    def handle_data(self, data) -> None:
-        self.text.append(data)
-
-
-def _parse(html: str) -> _Collector:
-    collector = _Collector()
-    collector.feed(html)
-    collector.close()
-    return collector
 
 
 @pytest.fixture
