@@ -13,29 +13,26 @@ import pytest
 from autotag.launch import LaunchSpec, launch
 from autotag.sim.config import SimConfig
 from autotag.sim.dataset import preset
+from benchmarks.conftest import SUMMARY_LINES
 
 TIME_SCALE = 0.02
 ROUNDS = 2
 _RESULTS: dict[str, tuple[int, float]] = {}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _ratios(request):
-    yield
-    if {"seed-baseline", "optimized"} <= set(_RESULTS):
-        (base_requests, base_seconds) = _RESULTS["seed-baseline"]
-        (fast_requests, fast_seconds) = _RESULTS["optimized"]
-        write = request.config.get_terminal_writer().line
-        write("")
-        write(f"optimized / seed-baseline, small library, time scale {TIME_SCALE} (same run):")
-        write(
+def _summarise() -> None:
+    (base_requests, base_seconds) = _RESULTS["seed-baseline"]
+    (fast_requests, fast_seconds) = _RESULTS["optimized"]
+    SUMMARY_LINES.extend(
+        [
+            "",
+            f"optimized / seed-baseline, small library, time scale {TIME_SCALE} (same run):",
             f"  requests   {fast_requests:,} / {base_requests:,} = "
-            f"{fast_requests / base_requests:.3f}"
-        )
-        write(
+            f"{fast_requests / base_requests:.3f}",
             f"  wall time  {fast_seconds:.2f} s / {base_seconds:.2f} s = "
-            f"{fast_seconds / base_seconds:.3f} ({base_seconds / fast_seconds:.1f}x faster)"
-        )
+            f"{fast_seconds / base_seconds:.3f} ({base_seconds / fast_seconds:.1f}x faster)",
+        ]
+    )
 
 
 @pytest.mark.parametrize("name", ["seed-baseline", "optimized"])
@@ -56,3 +53,5 @@ def test_preset_on_small(benchmark, tmp_path, name: str) -> None:
     assert len(set(requests)) == 1, "request counts are deterministic"
     _RESULTS[name] = (requests[0], min(engine_seconds))
     benchmark.extra_info.update({"requests": requests[0], "engine_seconds": min(engine_seconds)})
+    if {"seed-baseline", "optimized"} <= set(_RESULTS):
+        _summarise()
