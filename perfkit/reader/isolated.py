@@ -4,7 +4,10 @@
 trusts its input: a 5-byte file can make it allocate 16 GB, and a crafted code object can crash
 the interpreter.  So it runs in a child forked from this process (no interpreter start-up cost)
 whose address space is capped with ``RLIMIT_AS`` and whose CPU time is capped with
-``RLIMIT_CPU``; the parent also enforces a wall-clock deadline.  The child checks the shape,
+``RLIMIT_CPU``; the parent also enforces a wall-clock deadline.  Both limits grow with the file
+(``time_budget``): a small file that keeps marshal busy for seconds is hostile - shared nested
+tuples as a dict key take exponential time to hash - and is better left to the strict decoder,
+which refuses it at once.  The child checks the shape,
 flattens it to columns and sends them back as fixed-width arrays (``raw.encode``), so the parent
 never decodes the file itself.  Any failure of the child - a marshal error, a wrong shape, a
 crash, a limit - only means "use the strict decoder", which then gives the exact verdict.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import marshal
+import math
 import os
 import selectors
 import signal
@@ -39,7 +43,15 @@ except ImportError:  # pragma: no cover - not POSIX
 #: 12-20 times the file size; anything far beyond that is a hostile size field.
 _BASE_BUDGET = 256 * 1024 * 1024
 _BYTES_PER_INPUT_BYTE = 40
-_CPU_SECONDS = 60
+#: The child decodes, checks and flattens about 5 MB a second; it may take five times that
+#: long, and a second more (a hundred times what a small file needs) on a busy machine.
+_BASE_SECONDS = 1.0
+_SECONDS_PER_INPUT_BYTE = 1e-6
+
+
+def time_budget(data_size: int) -> float:
+    """Wall-clock (and CPU) seconds a child may take on a file of ``data_size`` bytes."""
+    return _BASE_SECONDS + _SECONDS_PER_INPUT_BYTE * data_size
 
 
 def available() -> bool:
@@ -62,7 +74,7 @@ def _limit_child(data_size: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
     used = int(time.process_time()) + 1
-    cpu = used + _CPU_SECONDS
+    cpu = used + math.ceil(time_budget(data_size))
     if cpu_hard != resource.RLIM_INFINITY:
         cpu = min(cpu, cpu_hard)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu_hard))
@@ -118,18 +130,20 @@ def _spawn(data: bytes) -> tuple[int, int]:
     return pid, read_fd
 
 
-def decode_isolated_many(datas: list[bytes], timeout: float = 120.0) -> list[RawStats | None]:
+def decode_isolated_many(datas: list[bytes], timeout: float | None = None) -> list[RawStats | None]:
     """Decode each of ``datas`` in its own limited child, the children running side by side.
 
     An entry is ``None`` when its child could not produce columns.  Children never outnumber
-    the CPUs; each one's output is read as it comes so that none blocks on a full pipe.
+    the CPUs; each one's output is read as it comes so that none blocks on a full pipe.  A batch
+    of children may take ``timeout`` seconds, by default the ``time_budget`` of its largest file.
     """
     results: list[RawStats | None] = []
     width = max(1, os.cpu_count() or 1)
     for start in range(0, len(datas), width):
         batch = datas[start : start + width]
+        seconds = timeout if timeout is not None else time_budget(max(map(len, batch)))
         try:
-            results += _decode_batch(batch, timeout)
+            results += _decode_batch(batch, seconds)
         except OSError:  # no pipe or process to be had: the strict decoder will do it
             results += [None] * len(batch)
     return results
@@ -173,6 +187,6 @@ def _decode_batch(datas: list[bytes], timeout: float) -> list[RawStats | None]:
     return results
 
 
-def decode_isolated(data: bytes, timeout: float = 120.0) -> RawStats | None:
+def decode_isolated(data: bytes, timeout: float | None = None) -> RawStats | None:
     """Decode ``data`` in a limited child; ``None`` when the child could not produce columns."""
     return decode_isolated_many([data], timeout)[0]

@@ -11,7 +11,12 @@ from perfkit.reader.problem import FormatProblem
 
 #: Far above any real profile (100,000 functions take about 13 MB).
 MAX_PROFILE_BYTES = 512 * 1024 * 1024
+#: gzip makes a pstats file 2 to 30 times smaller; deflate packs repeated bytes 1,000 times.
+#: A gzip file may inflate to this many times its size, or to ``MIN_INFLATED_LIMIT`` bytes.
+MAX_INFLATION = 200
+MIN_INFLATED_LIMIT = 64 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
+_SLICE = 8 * 1024 * 1024
 
 
 def read_bytes(path: Path, limit: int = MAX_PROFILE_BYTES) -> bytes:
@@ -39,24 +44,31 @@ def read_bytes(path: Path, limit: int = MAX_PROFILE_BYTES) -> bytes:
 
 
 def decompress(data: bytes, limit: int = MAX_PROFILE_BYTES) -> bytes:
-    """``data`` itself, or its gzip content, refusing output beyond ``limit`` (a gzip bomb)."""
+    """``data`` itself, or its gzip content, refusing output beyond ``limit`` or beyond
+    ``MAX_INFLATION`` times its size (a gzip bomb) - whichever is less.  It inflates a slice
+    at a time, so that a bomb costs no more memory than the limit."""
     if not data.startswith(_GZIP_MAGIC):
         return data
+    limit = min(limit, max(MIN_INFLATED_LIMIT, MAX_INFLATION * len(data)))
     out: list[bytes] = []
     size = 0
     rest = data
     try:
         while rest:
             inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-            chunk = inflater.decompress(rest, limit + 1 - size)
+            pending = rest
             while True:
+                chunk = inflater.decompress(pending, min(_SLICE, limit + 1 - size))
                 size += len(chunk)
                 if size > limit:
-                    raise FormatProblem(f"decompresses to more than the {limit}-byte limit")
+                    raise FormatProblem(
+                        f"decompresses to more than the {limit}-byte limit for a "
+                        f"{len(data)}-byte gzip file"
+                    )
                 out.append(chunk)
-                if not inflater.unconsumed_tail:
+                pending = inflater.unconsumed_tail
+                if inflater.eof or not (pending or chunk):
                     break
-                chunk = inflater.decompress(inflater.unconsumed_tail, limit + 1 - size)
             if not inflater.eof:
                 raise FormatProblem("truncated gzip data")
             rest = inflater.unused_data
