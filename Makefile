@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo examples bench lint clean
+.PHONY: test fuzz demo examples bench lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,13 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
+
+# The long runs (tests marked `long`, left out of `make test`): the pstats reader's fuzz tests
+# with FUZZ_SCALE times their usual number of inputs (about 15 minutes at the default 40).
+FUZZ_SCALE ?= 40
+
+fuzz: $(STAMP)
+	FUZZ_SCALE=$(FUZZ_SCALE) $(PY) -m pytest -m long tests/perfkit/test_reader_fuzz.py
 
 # Until the autotag engine exists, the demo runs perfkit on a committed before/after pair of
 # profiles of a real program (profiles/examples/lazy_tags.py, eager vs lazy detail loading).
