@@ -23,7 +23,7 @@ test: $(STAMP)
 FUZZ_SCALE ?= 40
 
 fuzz: $(STAMP)
-	FUZZ_SCALE=$(FUZZ_SCALE) $(PY) -m pytest -m long tests/perfkit/test_reader_fuzz.py
+	FUZZ_SCALE=$(FUZZ_SCALE) $(PY) -m pytest -m long --timeout 3600 --durations 0 tests/perfkit/test_reader_fuzz.py
 
 # Until the autotag engine exists, the demo runs perfkit on a committed before/after pair of
 # profiles of a real program (profiles/examples/lazy_tags.py, eager vs lazy detail loading).
