@@ -123,9 +123,12 @@ def _spawn(data: bytes) -> tuple[int, int]:
         # marshal and plain Python code, which take no lock another thread could hold.
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        os.close(read_fd)
-        _child(data, write_fd)
+        if pid == 0:  # pragma: no cover - runs in the child, which must never leave here
+            try:
+                os.close(read_fd)
+                _child(data, write_fd)
+            finally:
+                os._exit(1)
     os.close(write_fd)
     return pid, read_fd
 
@@ -144,7 +147,7 @@ def decode_isolated_many(datas: list[bytes], timeout: float | None = None) -> li
         seconds = timeout if timeout is not None else time_budget(max(map(len, batch)))
         try:
             results += _decode_batch(batch, seconds)
-        except OSError:  # no pipe or process to be had: the strict decoder will do it
+        except (OSError, MemoryError):  # no pipe, process or buffer: the strict decoder decides
             results += [None] * len(batch)
     return results
 

@@ -34,13 +34,29 @@ def read_bytes(path: Path, limit: int = MAX_PROFILE_BYTES) -> bytes:
     if info.st_size > limit:
         raise FormatProblem(f"is {info.st_size} bytes, more than the {limit}-byte limit")
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+        data = _read_at_most(path, min(info.st_size, limit) + 1, limit + 1)
     except OSError as exc:
         raise FormatProblem(f"cannot read it ({exc.strerror or exc})") from None
     if len(data) > limit:
         raise FormatProblem(f"is more than the {limit}-byte limit")
     return data
+
+
+def _read_at_most(path: Path, expected: int, most: int) -> bytes:
+    """Up to ``most`` bytes of the file: ``expected`` of them (its size and one more) at once,
+    then - if it grew since it was measured - a slice at a time.  Asking for ``most`` at once
+    would reserve that much memory whatever the file's size."""
+    parts: list[bytes] = []
+    size, request = 0, min(expected, most)
+    with open(path, "rb") as handle:
+        while request:
+            part = handle.read(request)
+            parts.append(part)
+            size += len(part)
+            if len(part) < request:  # the end of the file
+                break
+            request = min(_SLICE, most - size)
+    return b"".join(parts)
 
 
 def decompress(data: bytes, limit: int = MAX_PROFILE_BYTES) -> bytes:

@@ -26,7 +26,7 @@ import pytest
 
 from perfkit.reader import decode_stats, strict
 from perfkit.reader.problem import FormatProblem
-from perfkit.reader.source import MIN_INFLATED_LIMIT, decompress
+from perfkit.reader.source import MIN_INFLATED_LIMIT, decompress, read_bytes
 from tests.perfkit.conftest import PERFKIT, profile_source
 from tests.perfkit.fuzz_inputs import (
     DAMAGES,
@@ -88,6 +88,13 @@ def colliding_keys(count: int) -> bytes:
     entry = marshal.dumps((1, 1, 0.0, 0.0, {}))
     items = (marshal.dumps(("a.py", 5 + k * _P, "f")) + entry for k in range(count))
     return b"{" + b"".join(items) + b"0"
+
+
+def declared_gib(code: str) -> bytes:
+    """100 bytes: a function key whose file name (or a container, or a long) of type ``code``
+    declares 1 GiB."""
+    data = b"{)\x03" + code.encode() + int32(GIB)
+    return data + b"x" * (100 - len(data))
 
 
 # -- bugs found while fuzzing the reader, one test each --------------------------------------
@@ -179,6 +186,40 @@ def test_strict_decoder_reads_quirks_as_marshal_does(name: str) -> None:
     assert got == expected
 
 
+def test_a_child_that_fails_before_decoding_never_returns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whatever goes wrong in the forked child, it must exit, never carry on as a second copy
+    # of this process.  A copy that escaped leaves a mark and dies.
+    from perfkit.reader import isolated
+
+    parent = os.getpid()
+
+    def broken(data: bytes, write_fd: int) -> None:
+        raise RuntimeError("before any decoding")
+
+    monkeypatch.setattr(isolated, "_child", broken)
+    try:
+        raw = decode_stats(PROFILES["cpython-3.11-cprofile.stats"], isolate=True)
+    finally:
+        if os.getpid() != parent:
+            (tmp_path / "escaped").touch()
+            os._exit(3)
+    assert raw.decoder == "strict" and not (tmp_path / "escaped").exists()
+
+
+def test_no_memory_for_the_fast_path_leaves_it_to_the_strict_decoder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from perfkit.reader import isolated
+
+    def exhausted(datas: list[bytes], timeout: float) -> list:
+        raise MemoryError
+
+    monkeypatch.setattr(isolated, "_decode_batch", exhausted)
+    assert decode_stats(PROFILES["cpython-3.11-cprofile.stats"], isolate=True).decoder == "strict"
+
+
 def test_out_of_memory_is_a_format_problem_too(monkeypatch: pytest.MonkeyPatch) -> None:
     def exhausted(data: bytes) -> object:
         raise MemoryError
@@ -196,12 +237,9 @@ def test_out_of_memory_is_a_format_problem_too(monkeypatch: pytest.MonkeyPatch) 
 def test_a_1gb_declared_string_in_a_100_byte_file_is_an_error_not_an_allocation(
     decoder: str, code: str
 ) -> None:
-    # A function key whose file name (or a container, or a long) declares 1 GiB.
-    data = b"{)\x03" + code.encode() + int32(GIB)
-    data += b"x" * (100 - len(data))
     tracemalloc.start()
     try:
-        outcome = attempt(data, decoder, "1 GB declared")
+        outcome = attempt(declared_gib(code), decoder, "1 GB declared")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -235,6 +273,29 @@ def test_deep_nesting_is_refused_early(decoder: str, depth: int, code: str) -> N
     assert attempt(bytes(data), decoder, "deep nesting").problem is not None
 
 
+def test_reading_a_file_takes_memory_for_its_size_not_for_the_limit(tmp_path: Path) -> None:
+    # Asking for 512 MiB + 1 bytes at once reserved that much for every file read, and under
+    # a memory cap (ulimit -v) gave a MemoryError instead of a profile.
+    path = tmp_path / "p.stats"
+    path.write_bytes(PROFILES["cpython-3.11-cprofile.stats"])
+    tracemalloc.start()
+    try:
+        assert read_bytes(path) == PROFILES["cpython-3.11-cprofile.stats"]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20
+
+
+def test_a_file_that_grows_while_read_is_read_to_its_end_or_the_limit(tmp_path: Path) -> None:
+    from perfkit.reader import source
+
+    path = tmp_path / "growing.stats"
+    path.write_bytes(b"x" * 100)
+    assert source._read_at_most(path, 10, 1000) == b"x" * 100  # measured at 9 bytes
+    assert source._read_at_most(path, 10, 50) == b"x" * 50
+
+
 def test_a_gzip_bomb_stops_at_the_inflation_limit() -> None:
     bomb = gzip_bomb(2 * MIN_INFLATED_LIMIT)  # 128 MiB of zeros in 130 KB
     tracemalloc.start()
@@ -260,7 +321,7 @@ def test_gzip_is_inflated_in_slices_without_losing_a_byte() -> None:
 
 _CAPPED_RUN = textwrap.dedent(
     """
-    import json, os, resource, sys
+    import json, os, resource, sys, traceback
     from pathlib import Path
     import perfkit
     from perfkit.reader import decode_stats
@@ -281,8 +342,8 @@ _CAPPED_RUN = textwrap.dedent(
                 verdict = "decoded"
             except (FormatProblem, perfkit.ProfileFormatError) as exc:
                 verdict = "refused: " + str(exc)
-            except BaseException as exc:
-                verdict = f"escaped: {type(exc).__name__}: {exc}"
+            except BaseException:
+                verdict = "escaped: " + traceback.format_exc()
             print(json.dumps([path.name, way, verdict]), flush=True)
     """
 )
@@ -296,7 +357,7 @@ def hostile_files(folder: Path) -> list[Path]:
         "hash-bomb.stats": with_shared_tuple(40, as_key=True),
         "repr-bomb.stats": with_shared_tuple(40, as_key=False),
         "code-layouts.stats": code_layout_bomb(30),
-        "1gb-string.stats": b"{)\x03u" + int32(GIB) + b"x" * 91,
+        "1gb-string.stats": declared_gib("u"),
         "gzip-bomb.stats.gz": gzip_bomb(2 * MIN_INFLATED_LIMIT),
         "gzip-truncated.stats.gz": gzip.compress(real)[:-9],
     }
@@ -315,12 +376,30 @@ def hostile_files(folder: Path) -> list[Path]:
     return sorted(folder.iterdir())
 
 
+def huge_size_files(folder: Path) -> list[Path]:
+    """1 GiB declared by each sized type code, and a dozen objects of two real profiles each
+    declaring a huge size."""
+    files = {f"1gib-{ord(code):x}.stats": declared_gib(code) for code in "utaAs([<>l"}
+    for name in ("cpython-3.12-profile.stats", "cpython-2.7-cprofile.stats"):
+        spans = object_spans(name)
+        for turn, (start, _) in enumerate(spans[:: len(spans) // 12]):
+            size, recode = HUGE[turn % len(HUGE)], turn % 2 == 1
+            data = declare_huge(bytearray(PROFILES[name]), start, size, recode)
+            if data != PROFILES[name]:
+                files[f"huge-{turn}-{name}"] = bytes(data)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return [folder / name for name in files]
+
+
 @pytest.fixture
 def hostile(tmp_path: Path) -> list[Path]:
     return hostile_files(tmp_path)
 
 
 def test_hostile_files_under_a_512_mib_memory_cap(hostile: list[Path]) -> None:
+    hostile = sorted(hostile + huge_size_files(hostile[0].parent))
+    assert len(hostile) > 40
     result = subprocess.run(
         [sys.executable, "-c", _CAPPED_RUN, str(hostile[0].parent)],
         capture_output=True,
