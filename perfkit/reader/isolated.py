@@ -20,6 +20,7 @@ only safe because the child touches nothing but ``marshal`` and plain Python obj
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import gc
 import marshal
 import math
@@ -65,6 +66,7 @@ def _current_vm_bytes() -> int:
 
 
 def _limit_child(data_size: int) -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash or SIGXCPU leaves no core file
     budget = _BASE_BUDGET + _BYTES_PER_INPUT_BYTE * data_size
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = _current_vm_bytes() + budget
@@ -103,6 +105,7 @@ def _child(data: bytes, write_fd: int) -> None:
     status = 1
     try:
         gc.disable()  # the child exits soon; collections would only slow marshal down
+        faulthandler.disable()  # a crash of marshal is an answer here, not news for stderr
         _limit_child(len(data))
         blob = encode(flatten(_loads(data), max_edges=edge_budget(len(data))))
         view = memoryview(blob)

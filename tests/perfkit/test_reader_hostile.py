@@ -14,6 +14,7 @@ import json
 import marshal
 import os
 import random
+import signal
 import struct
 import subprocess
 import sys
@@ -218,6 +219,38 @@ def test_no_memory_for_the_fast_path_leaves_it_to_the_strict_decoder(
 
     monkeypatch.setattr(isolated, "_decode_batch", exhausted)
     assert decode_stats(PROFILES["cpython-3.11-cprofile.stats"], isolate=True).decoder == "strict"
+
+
+#: The profile module's key with a code object that makes Python 3.11's marshal crash
+#: (segmentation fault): 168 bytes found by ``make fuzz``, then shrunk.
+CRASHES_MARSHAL = bytes.fromhex(
+    "7ba803000000fa0770726f66696c6569000000006300000000030000000600000001000000040000"
+    "007304000000640053002900a90028000000002900a9007404000000f0a292997502000000c2bfa0"
+    "01000073040000006400530028050000006cffffffffa900693501000067579f47258de7aa406c01"
+    "00000086007b720000000028040000006cffffffff2507e962030000675fd4d112c0619a40670465"
+    "6c73652904694e30"
+)
+
+
+def test_a_file_that_crashes_marshal_only_ends_the_child_quietly() -> None:
+    loads = "import marshal, sys; marshal.loads(sys.stdin.buffer.read())"
+    crash = subprocess.run([sys.executable, "-c", loads], input=CRASHES_MARSHAL, check=False)
+    assert crash.returncode == -signal.SIGSEGV or sys.version_info >= (3, 12)
+    for outcome in attempt_both(CRASHES_MARSHAL, "regression"):
+        assert outcome.problem is not None
+    # With faulthandler on (as under pytest), the child's crash is not reported on stderr.
+    read = (
+        "import sys; from perfkit.reader import decode_stats\n"
+        "try:\n    decode_stats(sys.stdin.buffer.read(), isolate=True)\n"
+        "except Exception as exc:\n    print(type(exc).__name__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-X", "faulthandler", "-c", read],
+        input=CRASHES_MARSHAL,
+        capture_output=True,
+        check=True,
+    )
+    assert result.stdout == b"FormatProblem\n" and result.stderr == b""
 
 
 def test_out_of_memory_is_a_format_problem_too(monkeypatch: pytest.MonkeyPatch) -> None:
