@@ -34,6 +34,7 @@ from tests.perfkit.fuzz_inputs import (
     DECODERS,
     HUGE,
     PROFILES,
+    TRIED,
     attempt,
     attempt_both,
     damage,
@@ -441,6 +442,7 @@ def test_hostile_files_under_a_512_mib_memory_cap(hostile: list[Path]) -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     verdicts = [json.loads(line) for line in result.stdout.splitlines()]
+    TRIED["under a 512 MiB cap / load, fast, strict"] += len(verdicts)
     assert len(verdicts) == 3 * len(hostile) - 2 * sum(p.name.endswith(".gz") for p in hostile)
     for name, way, verdict in verdicts:
         assert verdict.startswith("refused: "), (name, way, verdict)
@@ -459,6 +461,7 @@ def test_perfkit_show_names_the_file_in_one_line(hostile: list[Path]) -> None:
 
     with ThreadPoolExecutor(2) as pool:
         runs = list(pool.map(show, hostile))
+    TRIED["perfkit show / cli"] += len(runs)
     for path, run in zip(hostile, runs, strict=True):
         assert run.returncode == 2, (path.name, run.stderr)
         assert run.stdout == ""
