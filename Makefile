@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo examples bench lint clean report-strategies realistic calibrate load concurrency notebook
+.PHONY: test fuzz demo examples bench lint clean report-strategies realistic calibrate load concurrency notebook
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ $(CHROMIUM):
 test: $(STAMP) $(CHROMIUM)
 	$(VENV)/bin/ruff check .
 	PERFKIT_REQUIRE_BROWSER=1 $(PY) -m pytest
+
+# The long runs (tests marked `long`, left out of `make test`): the pstats reader's fuzz tests
+# with FUZZ_SCALE times their usual number of inputs (about 15 minutes at the default 40).
+FUZZ_SCALE ?= 40
+
+fuzz: $(STAMP)
+	FUZZ_SCALE=$(FUZZ_SCALE) $(PY) -m pytest -m long --timeout 3600 --durations 0 tests/perfkit/test_reader_fuzz.py
 
 # The demo starts from the engine: profiled runs against the embedded simulator with the seed's
 # baseline behaviour, with the lazy wrapper (the seed's change) and with the optimised preset,

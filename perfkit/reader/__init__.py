@@ -64,9 +64,14 @@ def _finish(data: bytes, fast: RawStats | None) -> RawStats:
             f"could not be decoded within perfkit's limits ({len(data)} bytes; the careful "
             f"decoder takes files up to {MAX_STRICT_BYTES} bytes)"
         )
-    raw = flatten(strict.decode(data), max_edges=edge_budget(len(data)))
-    raw.decoder = "strict"
-    return decode(encode(raw))
+    try:
+        raw = flatten(strict.decode(data), max_edges=edge_budget(len(data)))
+        raw.decoder = "strict"
+        return decode(encode(raw))
+    except RecursionError:  # only when called with the stack nearly full: nesting is bounded
+        raise FormatProblem("nested too deeply") from None
+    except MemoryError:  # the decoder needs a few times the file's size; none was left
+        raise FormatProblem("too large to decode") from None
 
 
 def _decode_errors(path: str | Path, action: Callable[[], T]) -> T:
@@ -74,8 +79,6 @@ def _decode_errors(path: str | Path, action: Callable[[], T]) -> T:
         return action()
     except FormatProblem as exc:
         problem = str(exc)
-    except RecursionError:
-        problem = "nested too deeply"
     except MemoryError:
         problem = "too large to decode"
     raise ProfileFormatError(path, f"not a readable pstats profile: {problem}")

@@ -4,7 +4,10 @@
 trusts its input: a 5-byte file can make it allocate 16 GB, and a crafted code object can crash
 the interpreter.  So it runs in a child forked from this process (no interpreter start-up cost)
 whose address space is capped with ``RLIMIT_AS`` and whose CPU time is capped with
-``RLIMIT_CPU``; the parent also enforces a wall-clock deadline.  The child checks the shape,
+``RLIMIT_CPU``; the parent also enforces a wall-clock deadline.  Both limits grow with the file
+(``time_budget``): a small file that keeps marshal busy for seconds is hostile - shared nested
+tuples as a dict key take exponential time to hash - and is better left to the strict decoder,
+which refuses it at once.  The child checks the shape,
 flattens it to columns and sends them back as fixed-width arrays (``raw.encode``), so the parent
 never decodes the file itself.  Any failure of the child - a marshal error, a wrong shape, a
 crash, a limit - only means "use the strict decoder", which then gives the exact verdict.
@@ -22,6 +25,7 @@ only safe because the child touches nothing but ``marshal`` and plain Python obj
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import gc
 import itertools
 import marshal
@@ -47,12 +51,20 @@ except ImportError:  # pragma: no cover - not POSIX
 #: 12-20 times the file size; anything far beyond that is a hostile size field.
 _BASE_BUDGET = 256 * 1024 * 1024
 _BYTES_PER_INPUT_BYTE = 40
-_CPU_SECONDS = 60
 #: Inputs one child takes at most (see ``_groups``), and the bytes it should take at most.
 _GROUP_FILES = 64
 _GROUP_BYTES = 4 * 1024 * 1024
 _LENGTH = struct.Struct("<Q")
 _FAILED = (1 << 64) - 1  # the length written for an input the child could not decode
+#: The child decodes, checks and flattens about 5 MB a second; it may take five times that
+#: long, and a second more (a hundred times what a small file needs) on a busy machine.
+_BASE_SECONDS = 1.0
+_SECONDS_PER_INPUT_BYTE = 1e-6
+
+
+def time_budget(data_size: int) -> float:
+    """Wall-clock (and CPU) seconds a child may take on a file of ``data_size`` bytes."""
+    return _BASE_SECONDS + _SECONDS_PER_INPUT_BYTE * data_size
 
 
 def available() -> bool:
@@ -66,6 +78,7 @@ def _current_vm_bytes() -> int:
 
 
 def _limit_child(data_size: int) -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash or SIGXCPU leaves no core file
     budget = _BASE_BUDGET + _BYTES_PER_INPUT_BYTE * data_size
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = _current_vm_bytes() + budget
@@ -75,7 +88,7 @@ def _limit_child(data_size: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
     used = int(time.process_time()) + 1
-    cpu = used + _CPU_SECONDS
+    cpu = used + math.ceil(time_budget(data_size))
     if cpu_hard != resource.RLIM_INFINITY:
         cpu = min(cpu, cpu_hard)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu_hard))
@@ -107,6 +120,7 @@ def _child(datas: list[bytes], write_fd: int) -> None:
     status = 1
     try:
         gc.disable()  # the child exits soon; collections would only slow marshal down
+        faulthandler.disable()  # a crash of marshal is an answer here, not news for stderr
         _limit_child(sum(len(data) for data in datas))
         for data in datas:
             try:
@@ -133,9 +147,12 @@ def _spawn(datas: list[bytes]) -> tuple[int, int]:
         # marshal and plain Python code, which take no lock another thread could hold.
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        os.close(read_fd)
-        _child(datas, write_fd)
+        if pid == 0:  # pragma: no cover - runs in the child, which must never leave here
+            try:
+                os.close(read_fd)
+                _child(datas, write_fd)
+            finally:
+                os._exit(1)
     os.close(write_fd)
     return pid, read_fd
 
@@ -150,22 +167,25 @@ def _groups(datas: list[bytes], width: int) -> list[list[bytes]]:
     return [datas[start:end] for start, end in itertools.pairwise(bounds)]
 
 
-def decode_isolated_many(datas: list[bytes], timeout: float = 120.0) -> list[RawStats | None]:
+def decode_isolated_many(datas: list[bytes], timeout: float | None = None) -> list[RawStats | None]:
     """Decode ``datas`` in limited children running side by side.
 
     Forking costs more than decoding a small file, so one child decodes several consecutive
     inputs (``_groups``); children never outnumber the CPUs, and each one's output is read as
-    it comes so that none blocks on a full pipe.  An entry is ``None`` when its child could not
-    produce columns for it.
+    it comes so that none blocks on a full pipe.  A window of children may take ``timeout``
+    seconds, by default the ``time_budget`` of its largest group.  An entry is ``None`` when
+    its child could not produce columns for it.
     """
     results: list[RawStats | None] = []
     width = max(1, os.cpu_count() or 1)
     groups = _groups(datas, width)
     for start in range(0, len(groups), width):
         window = groups[start : start + width]
+        largest = max(sum(len(data) for data in group) for group in window)
+        seconds = timeout if timeout is not None else time_budget(largest)
         try:
-            results += _decode_batch(window, timeout)
-        except OSError:  # no pipe or process to be had: the strict decoder will do it
+            results += _decode_batch(window, seconds)
+        except (OSError, MemoryError):  # no pipe, process or buffer: the strict decoder decides
             results += [None] * sum(len(group) for group in window)
     return results
 
@@ -223,6 +243,6 @@ def _decode_batch(groups: list[list[bytes]], timeout: float) -> list[RawStats | 
     return results
 
 
-def decode_isolated(data: bytes, timeout: float = 120.0) -> RawStats | None:
+def decode_isolated(data: bytes, timeout: float | None = None) -> RawStats | None:
     """Decode ``data`` in a limited child; ``None`` when the child could not produce columns."""
     return decode_isolated_many([data], timeout)[0]

@@ -12,6 +12,7 @@ call count instead of the edge tuple.  Only exact ``dict``, ``tuple``, ``str``, 
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 from perfkit.reader.problem import FormatProblem
@@ -30,8 +31,15 @@ def _bad_key(key: object, where: str) -> FormatProblem:
     )
 
 
+#: A repr that stops early: a decoded value may share nested tuples by reference, and its
+#: full repr would take time and memory exponential in the size of the file.
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxtuple, _REPR.maxdict = 3, 4, 2
+_REPR.maxstring = _REPR.maxlong = _REPR.maxother = 40
+
+
 def _short(value: object) -> str:
-    text = repr(value)
+    text = _REPR.repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _SIGNATURES = (
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -12,6 +14,9 @@ _SIGNATURES = (
     (b"SQLite format 3", "an SQLite database"),
 )
 _DICT_CODES = (ord("{"), ord("{") | 0x80)
+# A JSON array, or an object that is empty or starts with a quoted key.  Not b"{0": that is an
+# empty profile as Python 2's marshal writes it.
+_JSON_START = re.compile(rb'\s*(\[|\{\s*["}])')
 
 
 def not_a_profile(data: bytes) -> str | None:
@@ -22,7 +27,7 @@ def not_a_profile(data: bytes) -> str | None:
     if data[:1] == b"\x80" and len(data) > 1 and data[1] <= 5:
         return "a pickle"
     text = all(32 <= byte < 127 or byte in b"\t\r\n" for byte in data[:64])
-    if text and data.lstrip()[:1] in (b"{", b"["):
+    if text and _JSON_START.match(data):
         return "JSON text"
     if data and data[0] not in _DICT_CODES:
         return "text" if text else f"data starting with {data[:8]!r}"

@@ -11,7 +11,12 @@ from perfkit.reader.problem import FormatProblem
 
 #: Far above any real profile (100,000 functions take about 13 MB).
 MAX_PROFILE_BYTES = 512 * 1024 * 1024
+#: gzip makes a pstats file 2 to 30 times smaller; deflate packs repeated bytes 1,000 times.
+#: A gzip file may inflate to this many times its size, or to ``MIN_INFLATED_LIMIT`` bytes.
+MAX_INFLATION = 200
+MIN_INFLATED_LIMIT = 64 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
+_SLICE = 8 * 1024 * 1024
 
 
 def read_bytes(path: Path, limit: int = MAX_PROFILE_BYTES) -> bytes:
@@ -29,8 +34,7 @@ def read_bytes(path: Path, limit: int = MAX_PROFILE_BYTES) -> bytes:
     if info.st_size > limit:
         raise FormatProblem(f"is {info.st_size} bytes, more than the {limit}-byte limit")
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+        data = _read_at_most(path, min(info.st_size, limit) + 1, limit + 1)
     except OSError as exc:
         raise FormatProblem(f"cannot read it ({exc.strerror or exc})") from None
     if len(data) > limit:
@@ -38,25 +42,49 @@ def read_bytes(path: Path, limit: int = MAX_PROFILE_BYTES) -> bytes:
     return data
 
 
+def _read_at_most(path: Path, expected: int, most: int) -> bytes:
+    """Up to ``most`` bytes of the file: ``expected`` of them (its size and one more) at once,
+    then - if it grew since it was measured - a slice at a time.  Asking for ``most`` at once
+    would reserve that much memory whatever the file's size."""
+    parts: list[bytes] = []
+    size, request = 0, min(expected, most)
+    with open(path, "rb") as handle:
+        while request:
+            part = handle.read(request)
+            parts.append(part)
+            size += len(part)
+            if len(part) < request:  # the end of the file
+                break
+            request = min(_SLICE, most - size)
+    return b"".join(parts)
+
+
 def decompress(data: bytes, limit: int = MAX_PROFILE_BYTES) -> bytes:
-    """``data`` itself, or its gzip content, refusing output beyond ``limit`` (a gzip bomb)."""
+    """``data`` itself, or its gzip content, refusing output beyond ``limit`` or beyond
+    ``MAX_INFLATION`` times its size (a gzip bomb) - whichever is less.  It inflates a slice
+    at a time, so that a bomb costs no more memory than the limit."""
     if not data.startswith(_GZIP_MAGIC):
         return data
+    limit = min(limit, max(MIN_INFLATED_LIMIT, MAX_INFLATION * len(data)))
     out: list[bytes] = []
     size = 0
     rest = data
     try:
         while rest:
             inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-            chunk = inflater.decompress(rest, limit + 1 - size)
+            pending = rest
             while True:
+                chunk = inflater.decompress(pending, min(_SLICE, limit + 1 - size))
                 size += len(chunk)
                 if size > limit:
-                    raise FormatProblem(f"decompresses to more than the {limit}-byte limit")
+                    raise FormatProblem(
+                        f"decompresses to more than the {limit}-byte limit for a "
+                        f"{len(data)}-byte gzip file"
+                    )
                 out.append(chunk)
-                if not inflater.unconsumed_tail:
+                pending = inflater.unconsumed_tail
+                if inflater.eof or not (pending or chunk):
                     break
-                chunk = inflater.decompress(inflater.unconsumed_tail, limit + 1 - size)
             if not inflater.eof:
                 raise FormatProblem("truncated gzip data")
             rest = inflater.unused_data

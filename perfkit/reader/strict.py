@@ -5,6 +5,11 @@ the reference flag and ``r`` references of Python 3, text and binary floats) and
 dicts, tuples, strings, ints and floats.  Every size read from the file is checked against the
 bytes that are left before anything is allocated, nesting is bounded and nothing is imported or
 executed, so a hostile file costs time and memory proportional to its length and no more.
+Dict keys may only be what pstats writes - a string, a 64-bit integer or a tuple of at most
+three of them - because hashing a key made of shared nested tuples takes time exponential in its
+size, and large integers can be chosen to collide in the hash table.  Where CPython's marshal
+and this decoder could read the same bytes differently (text codes, references, text floats),
+this one reads them as marshal does, so that both paths of the reader give the same profile.
 
 Code objects are refused, except in the one place where real profiles hold one: the pure-Python
 ``profile`` module writes a key ``('profile', 0, <code object>)`` (a long-standing CPython quirk).
@@ -15,6 +20,7 @@ that wrote the file; each known layout is tried in turn and checked by the types
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Callable
 from typing import Any
@@ -27,8 +33,16 @@ _MAX_INT_DIGITS = 1000  # 15-bit digits: far beyond any count or time a profile 
 _INCOMPLETE = object()  # a reference slot whose container is still being read
 
 _PYTHON3_CODES = frozenset(b"aAzZ)r")
+_NO_REFERENCE = frozenset(b"NTF.r")  # marshal gives these no reference index, flag or not
+_CONTAINERS = frozenset(b"()[<>{")
+_KEY_ITEMS = 3  # (file, line, name)
+_INT64 = range(-(2**63), 2**63)
+# What C's PyOS_string_to_double takes (no whitespace, no underscores, no hex), as marshal does.
+_FLOAT_TEXT = re.compile(
+    rb"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|inf|infinity|nan)", re.IGNORECASE
+)
 _INT32 = struct.Struct("<i")
-_INT64 = struct.Struct("<q")
+_BINARY_INT64 = struct.Struct("<q")
 _DOUBLE = struct.Struct("<d")
 
 # Code object layouts: the number of raw 4-byte header fields, then the marshalled fields in
@@ -80,10 +94,10 @@ class _Decoder:
             ord("x"): self._text_complex,
             ord("u"): self._text,
             ord("t"): self._text,
-            ord("a"): self._ascii_text,
-            ord("A"): self._ascii_text,
-            ord("z"): self._short_ascii_text,
-            ord("Z"): self._short_ascii_text,
+            ord("a"): self._ascii,
+            ord("A"): self._ascii,
+            ord("z"): self._short_ascii,
+            ord("Z"): self._short_ascii,
             ord("s"): self._byte_string,
             ord("R"): self._string_ref,
             ord("r"): self._ref,
@@ -145,10 +159,10 @@ class _Decoder:
         reader = self.readers.get(kind)
         if reader is None:
             raise self.fail(f"unknown marshal type code 0x{code:02x}", start)
-        if kind in (ord("("), ord(")"), ord("["), ord("<"), ord(">"), ord("{")):
+        if kind in _CONTAINERS:
             return reader(depth, flag, allow_code)
         value = reader(depth, flag, allow_code)
-        if flag:
+        if flag and kind not in _NO_REFERENCE:
             self.refs.append(value)
         if kind == ord("t") and not flag:
             self.interned.append(value)  # Python 2 interned strings are referenced by 'R'
@@ -158,7 +172,7 @@ class _Decoder:
         return self.raw_int32()
 
     def _int64(self, *_: object) -> int:
-        return _INT64.unpack(self.take(8))[0]
+        return _BINARY_INT64.unpack(self.take(8))[0]
 
     def _long(self, *_: object) -> int:
         start = self.pos
@@ -179,11 +193,10 @@ class _Decoder:
 
     def _float_text(self) -> float:
         start = self.pos
-        text = self.take(self.take(1)[0])
-        try:
-            return float(text.decode("ascii"))
-        except (UnicodeDecodeError, ValueError):
-            raise self.fail("unreadable float", start) from None
+        text = self.take(self.take(1)[0]).split(b"\0", 1)[0]  # C reads up to a NUL byte
+        if not _FLOAT_TEXT.fullmatch(text):
+            raise self.fail("unreadable float", start)
+        return float(text)
 
     def _text_float(self, *_: object) -> float:
         return self._float_text()
@@ -195,23 +208,27 @@ class _Decoder:
     def _text_complex(self, *_: object) -> complex:
         return complex(self._float_text(), self._float_text())
 
-    def _decode(self, chunk: bytes) -> str:
-        return chunk.decode("utf-8", "surrogateescape")
-
     def _text(self, *_: object) -> str:
-        return self._decode(self.take(self.size()))
+        """UTF-8 as marshal writes it (lone surrogates included); Python 2's interned byte
+        strings may hold any bytes, kept as ``surrogateescape`` does."""
+        chunk = self.take(self.size())
+        try:
+            return chunk.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return chunk.decode("utf-8", "surrogateescape")
 
     def _byte_string(self, *_: object) -> str:
+        """Python 2's byte strings: file names in whatever encoding, like ``os.fsdecode``."""
         if not self.in_code:  # code objects hold byte strings in every version
             self.byte_strings += 1
-        return self._text()
+        return self.take(self.size()).decode("utf-8", "surrogateescape")
 
     # CPython's marshal builds its ASCII types one byte per character without checking that
     # the bytes are ASCII: a damaged file reads as Latin-1, and so does it here.
-    def _ascii_text(self, *_: object) -> str:
+    def _ascii(self, *_: object) -> str:
         return self.take(self.size()).decode("latin-1")
 
-    def _short_ascii_text(self, *_: object) -> str:
+    def _short_ascii(self, *_: object) -> str:
         return self.take(self.take(1)[0]).decode("latin-1")
 
     def _string_ref(self, *_: object) -> str:
@@ -260,6 +277,8 @@ class _Decoder:
 
     def _list(self, depth: int, flag: int, allow_code: bool) -> tuple:
         # Lists and sets only occur inside code objects; their contents are never used.
+        if not self.in_code:
+            raise self.fail("a list or set, which pstats files hold none of", self.pos - 1)
         return self._sequence(self.size(), depth, flag, allow_code)
 
     def _dict(self, depth: int, flag: int, allow_code: bool) -> dict:
@@ -268,32 +287,47 @@ class _Decoder:
         while True:
             if self.pos >= len(self.data):
                 raise self.fail("truncated: dict without its end marker")
-            if self.data[self.pos] == ord("0"):
-                self.pos += 1
+            if self._end_marker():
                 break
             key_at = self.pos
             key = self.read(depth + 1, allow_code)
-            try:
-                hash(key)
-            except TypeError:
-                raise self.fail("unhashable dict key", key_at) from None
-            if self.pos < len(self.data) and self.data[self.pos] == ord("0"):
-                self.pos += 1  # CPython's marshal ends the dict here and drops the key
+            if self._end_marker():  # marshal ends the dict there too, dropping the key
                 break
+            self._check_key(key, key_at)
             value[key] = self.read(depth + 1, allow_code)
         if slot is not None:
             self.refs[slot] = value
         return value
 
+    def _end_marker(self) -> bool:
+        """Step over a dict's end marker ``0`` if one is next (marshal ignores its flag bit)."""
+        if self.pos < len(self.data) and self.data[self.pos] & ~_FLAG_REF == ord("0"):
+            self.pos += 1
+            return True
+        return False
+
+    def _check_key(self, key: Any, at: int) -> None:
+        """Refuse keys that could cost more to hash or compare than the bytes they took."""
+        items = key if type(key) is tuple and len(key) <= _KEY_ITEMS else (key,)
+        for item in items:
+            if not (type(item) is str or (type(item) is int and item in _INT64)):
+                kind = "an integer beyond 64 bits" if type(item) is int else type(item).__name__
+                raise self.fail(f"a dict key that is not a (file, line, name) tuple ({kind})", at)
+
     # -- the profile module's code object ----------------------------------------------------
 
     def _code(self, depth: int, flag: int) -> str:
+        """The code object's summary.  All code objects of a file share one layout: the first
+        one found fixes it, and while a layout is tried, nested code objects are read with that
+        layout only (trying every layout at every level would take exponential time)."""
         start = self.pos
         slot = self._reserve(flag)
-        layouts = range(len(_CODE_LAYOUTS)) if self.code_layout is None else (self.code_layout,)
+        known = self.code_layout
+        layouts = range(len(_CODE_LAYOUTS)) if known is None else (known,)
         for layout in layouts:
             saved = (self.pos, len(self.refs), len(self.interned), self.python3)
             self.in_code += 1
+            self.code_layout = layout
             try:
                 summary = self._code_fields(layout, depth)
             except FormatProblem:
@@ -301,10 +335,10 @@ class _Decoder:
                 del self.refs[saved[1] :]
                 del self.interned[saved[2] :]
                 self.python3 = saved[3]
+                self.code_layout = known
                 continue
             finally:
                 self.in_code -= 1
-            self.code_layout = layout
             if slot is not None:
                 self.refs[slot] = summary
             return summary

@@ -79,3 +79,15 @@ def perfkit_main(capsysbinary) -> Callable[..., subprocess.CompletedProcess]:
 @pytest.fixture(scope="session")
 def oracle() -> dict:
     return json.loads((DATA / "oracle.json").read_text())
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """How many inputs the reader's fuzz tests tried, per kind and decoder (for the record)."""
+    from tests.perfkit.fuzz_inputs import TRIED
+
+    if not TRIED:
+        return
+    terminalreporter.section("pstats reader fuzzing")
+    for kind, count in sorted(TRIED.items()):
+        terminalreporter.write_line(f"{count:>9,}  {kind}")
+    terminalreporter.write_line(f"{sum(TRIED.values()):>9,}  fuzz inputs tried in all")
