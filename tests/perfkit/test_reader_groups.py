@@ -13,7 +13,7 @@ from tests.perfkit.conftest import DATA
 
 REAL = (DATA / "profiles/cpython-3.11-cprofile.stats").read_bytes()
 OTHER = (DATA / "profiles/cpython-3.13-cprofile.stats").read_bytes()
-BOMB = b"{" + b"[" + b"\xff\xff\xff\x7f"  # a list of 2**31 - 1 items: far beyond the limit
+BOMB = b"{" + b"(" + b"\xff\xff\xff\x7f"  # a tuple of 2**31 - 1 items: far beyond the limit
 
 
 def test_many_small_files_take_few_children(monkeypatch) -> None:
