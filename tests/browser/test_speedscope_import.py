@@ -9,19 +9,15 @@ to the view buttons; a file it cannot import leaves the page without that toolba
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import tarfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.browser.csp_server import QuietHandler, serve
 from tests.perfkit.conftest import profile_source, run_cli
 from tests.perfkit.test_stacks import PROGRAM
 
@@ -57,24 +53,6 @@ def _speedscope_release() -> Path:
     return release
 
 
-@contextlib.contextmanager
-def _serve(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def _toolbar_text(url: str) -> str:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
@@ -107,7 +85,7 @@ def test_speedscope_imports_both_exports(tmp_path) -> None:
     for fmt, name in (("collapsed", "run.folded"), ("speedscope", "run.speedscope.json")):
         result = run_cli("export", profile, "--format", fmt, "-o", site / name)
         assert result.returncode == 0, result.stderr
-    with _serve(site) as base:
+    with serve(site, QuietHandler) as base:
         folded = _toolbar_text(f"{base}/index.html#profileURL={base}/run.folded")
         document = _toolbar_text(f"{base}/index.html#profileURL={base}/run.speedscope.json")
     assert "Sandwich" in folded and "run.folded" in folded

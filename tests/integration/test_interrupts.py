@@ -45,26 +45,29 @@ def reference(tmp_path_factory):
     return get
 
 
+def _command(sim, run_dir: Path, preset: str, *extra: str) -> tuple[list[str], dict[str, str]]:
+    """`autotag run` against the simulator, and the environment carrying its API key."""
+    command = [
+        sys.executable,
+        "-m",
+        "autotag.cli",
+        "run",
+        "--server",
+        sim.base_url,
+        "--preset",
+        preset,
+        "--run-dir",
+        str(run_dir),
+        "--quiet",
+        *extra,
+    ]
+    return command, {**os.environ, "AUTOTAG_API_KEY": sim.api_key}
+
+
 def _start(sim, run_dir: Path, preset: str, *extra: str) -> subprocess.Popen:
+    command, env = _command(sim, run_dir, preset, *extra)
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "autotag.cli",
-            "run",
-            "--server",
-            sim.base_url,
-            "--preset",
-            preset,
-            "--run-dir",
-            str(run_dir),
-            "--quiet",
-            *extra,
-        ],
-        env={**os.environ, "AUTOTAG_API_KEY": sim.api_key},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 
@@ -82,26 +85,8 @@ def _wait_for(sim, process: subprocess.Popen, operation: str, count: int) -> Non
 
 
 def _resume(sim, run_dir: Path, preset: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "autotag.cli",
-            "run",
-            "--server",
-            sim.base_url,
-            "--preset",
-            preset,
-            "--run-dir",
-            str(run_dir),
-            "--resume",
-            "--quiet",
-        ],
-        env={**os.environ, "AUTOTAG_API_KEY": sim.api_key},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    command, env = _command(sim, run_dir, preset, "--resume")
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
 
 KILL_POINTS = [
