@@ -77,7 +77,6 @@ class AlbumCollection:
         self._map: defaultdict[str, list[str]] | None = None
         self._pending_members: defaultdict[str, list[str]] = defaultdict(list)
         self.skipped: list[str] = []
-        self.on_map_built: Callable[[], None] | None = None
 
     # -- the list -------------------------------------------------------------------------
     def load(self) -> None:
@@ -111,10 +110,6 @@ class AlbumCollection:
                     albums.remove(album_id)
 
     # -- the asset -> albums map ----------------------------------------------------------
-    @property
-    def map_built(self) -> bool:
-        return self._map is not None
-
     def build_map(self) -> None:
         """Read every album's members once (skipping albums that vanished meanwhile)."""
         if self._map is not None:
@@ -141,8 +136,6 @@ class AlbumCollection:
             for asset_id in members:
                 mapping[asset_id].append(entry.id)
         self._map = mapping
-        if self.on_map_built is not None:
-            self.on_map_built()
 
     def album_ids_for_asset(self, asset_id: str) -> list[str]:
         if self._map is None:

@@ -88,9 +88,6 @@ class AssetStore:
         for asset in assets:
             self._cache.setdefault(asset.id, asset)
 
-    def cached(self, asset_id: str) -> Asset | None:
-        return self._cache.get(asset_id)
-
     def _keep(self, asset: Asset) -> None:
         """Cache the duplicate members (read again and again); track any other asset only
         while it is being processed, so memory does not grow with the assets processed."""
@@ -152,10 +149,6 @@ class AssetStore:
                 asset.tags[:] = [t for t in asset.tags if t.name != name]  # type: ignore[union-attr]
             else:
                 _set_tag(asset.tags, tag, True)  # type: ignore[arg-type]
-
-    @property
-    def cache_size(self) -> int:
-        return len(self._cache)
 
 
 def _set_tag(tags: list[Tag], tag: Tag, added: bool) -> None:

@@ -31,10 +31,3 @@ class DuplicateCollection:
     def members(self, duplicate_id: str) -> list[str]:
         """Asset ids of the group, the asset itself included (empty for an unknown group)."""
         return list(self._load().get(duplicate_id, ()))
-
-    @property
-    def loaded(self) -> bool:
-        return self._groups is not None
-
-    def group_count(self) -> int:
-        return len(self._load())

@@ -137,9 +137,6 @@ class ModificationReport:
             self._journal.close()
             self._journal = None
 
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
 
 
 @attrs.define
