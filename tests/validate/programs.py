@@ -72,6 +72,7 @@ WEIRD_NAMES = (
     "ctrl\x07\x1b[31mred\u2028line",
     "$x^2$ math",
     "[bold]rich[/] | pipe",
+    "very_long_" + "name" * 1500,  # 6,010 characters
 )
 WEIRD_FILE = "<img src=x onerror=alert(1)>.py"
 
