@@ -22,6 +22,7 @@ from autotag.sim.config import SimConfig
 from autotag.sim.dataset import preset as dataset
 from autotag.sim.server import running_simulator
 from tests.engine.builder import serve
+from tests.processes import interruptible
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +68,12 @@ def _command(sim, run_dir: Path, preset: str, *extra: str) -> tuple[list[str], d
 def _start(sim, run_dir: Path, preset: str, *extra: str) -> subprocess.Popen:
     command, env = _command(sim, run_dir, preset, *extra)
     return subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=interruptible,
     )
 
 

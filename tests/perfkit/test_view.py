@@ -19,6 +19,7 @@ from perfkit.export.pstats_copy import write_pstats
 from perfkit.reader import read_stats
 from perfkit.viewer import free_port, handoff
 from tests.perfkit.conftest import DATA, PERFKIT
+from tests.processes import interruptible
 
 PROGRAM = """
 def distinctive_function_name(n):
@@ -35,6 +36,7 @@ def _start(path: Path) -> tuple[subprocess.Popen, str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,
     )
     deadline = time.monotonic() + 60
     with selectors.DefaultSelector() as selector:
