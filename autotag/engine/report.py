@@ -138,7 +138,6 @@ class ModificationReport:
             self._journal = None
 
 
-
 @attrs.define
 class Intent:
     """An open write: ``confirm`` reports the ids the server changed."""

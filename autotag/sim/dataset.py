@@ -428,20 +428,24 @@ class _Generator:
             moment = self._time(day, 9, 18)
             directory = f"/photos/{day.year}/{day:%Y-%m-%d} {title}"
             for _ in range(size):
-                video = rng.random() < self.p.video_share
-                name, dated = self._camera_name(camera[0], moment, video)
-                folder.asset_ids.append(
-                    self._add(
-                        f"{directory}/{name}",
-                        kind="VIDEO" if video else "IMAGE",
-                        local=moment,
-                        exif=True,
-                        camera=camera,
-                        name_date=moment.date() if dated else None,
-                    )
-                )
+                folder.asset_ids.append(self._camera_file(directory, camera, moment))
                 moment += timedelta(seconds=rng.randrange(20, 2400))
             self.folders.append(folder)
+
+    def _camera_file(
+        self, folder: str, camera: tuple[str, str, str, int, int], moment: datetime
+    ) -> str:
+        """A photo or video a camera took at ``moment``, stored in ``folder``."""
+        video = self.rng.random() < self.p.video_share
+        name, dated = self._camera_name(camera[0], moment, video)
+        return self._add(
+            f"{folder}/{name}",
+            kind="VIDEO" if video else "IMAGE",
+            local=moment,
+            exif=True,
+            camera=camera,
+            name_date=moment.date() if dated else None,
+        )
 
     def _event_title(self, day: date) -> str:
         """A title no other event of that day has (album names must be unique)."""
@@ -481,19 +485,8 @@ class _Generator:
                 camera = rng.choice(CAMERAS[:3])
                 moment = self._time(day, 8, 20)
                 previous = day
-            video = rng.random() < self.p.video_share
-            name, dated = self._camera_name(camera[0], moment, video)
             folder = "/photos/Camera" if recent else f"/photos/{day.year}/{day:%Y-%m}"
-            target.append(
-                self._add(
-                    f"{folder}/{name}",
-                    kind="VIDEO" if video else "IMAGE",
-                    local=moment,
-                    exif=True,
-                    camera=camera,
-                    name_date=moment.date() if dated else None,
-                )
-            )
+            target.append(self._camera_file(folder, camera, moment))
             moment += timedelta(seconds=rng.randrange(10, 900))
             if moment.date() != day:
                 moment = self._time(day, 8, 20)

@@ -14,7 +14,7 @@ import attrs
 from autotag.immich.contract import OPERATIONS as CONTRACT_NAMES
 from autotag.immich.contract import load_contract
 from autotag.sim import wire
-from autotag.sim.library import Library
+from autotag.sim.library import BulkResult, Library
 from autotag.sim.search import find_assets
 from autotag.sim.validation import page_and_size, require_uuid, require_uuids
 
@@ -108,19 +108,23 @@ def on_create_album(library: Library, call: Call) -> Reply:
     return Reply(201, wire.album(album, library, with_assets=True), len(asset_ids))
 
 
+def _bulk_ids(call: Call, apply: Callable[[str, list[str]], list[BulkResult]]) -> Reply:
+    """A BulkIdsDto write on the resource in the path: one result per id."""
+    ids = require_uuids("ids", call.body["ids"])
+    return Reply(200, wire.bulk_results(apply(_id(call), ids)), len(ids))
+
+
 def on_delete_album(library: Library, call: Call) -> Reply:
     library.remove_album(_id(call))
     return Reply(204)
 
 
 def on_add_assets_to_album(library: Library, call: Call) -> Reply:
-    ids = require_uuids("ids", call.body["ids"])
-    return Reply(200, wire.bulk_results(library.add_to_album(_id(call), ids)), len(ids))
+    return _bulk_ids(call, library.add_to_album)
 
 
 def on_remove_asset_from_album(library: Library, call: Call) -> Reply:
-    ids = require_uuids("ids", call.body["ids"])
-    return Reply(200, wire.bulk_results(library.remove_from_album(_id(call), ids)), len(ids))
+    return _bulk_ids(call, library.remove_from_album)
 
 
 # ---- tags ----
@@ -155,13 +159,11 @@ def on_delete_tag(library: Library, call: Call) -> Reply:
 
 
 def on_tag_assets(library: Library, call: Call) -> Reply:
-    ids = require_uuids("ids", call.body["ids"])
-    return Reply(200, wire.bulk_results(library.attach_tag(_id(call), ids)), len(ids))
+    return _bulk_ids(call, library.attach_tag)
 
 
 def on_untag_assets(library: Library, call: Call) -> Reply:
-    ids = require_uuids("ids", call.body["ids"])
-    return Reply(200, wire.bulk_results(library.detach_tag(_id(call), ids)), len(ids))
+    return _bulk_ids(call, library.detach_tag)
 
 
 def on_bulk_tag_assets(library: Library, call: Call) -> Reply:

@@ -44,8 +44,16 @@ class Significance:
         return f"{verdict}: {self.detail}"
 
 
-def _untested(
-    test: str, alpha: float, base: Sequence[float], new: Sequence[float], note: str
+def _result(
+    test: str,
+    alpha: float,
+    base: Sequence[float],
+    new: Sequence[float],
+    *,
+    statistic: float | None = None,
+    p_value: float | None = None,
+    significant: bool | None = None,
+    note: str = "",
 ) -> Significance:
     return Significance(
         test=test,
@@ -54,11 +62,17 @@ def _untested(
         n_new=len(new),
         median_baseline=statistics.median(base),
         median_new=statistics.median(new),
-        statistic=None,
-        p_value=None,
-        significant=None,
+        statistic=statistic,
+        p_value=p_value,
+        significant=significant,
         note=note,
     )
+
+
+def _untested(
+    test: str, alpha: float, base: Sequence[float], new: Sequence[float], note: str
+) -> Significance:
+    return _result(test, alpha, base, new, note=note)
 
 
 def compare_totals(
@@ -98,13 +112,11 @@ def compare_totals(
                 f"with {len(baseline)} and {len(new)} runs Mann-Whitney cannot reach "
                 f"p < {alpha:g} (smallest possible p = {smallest:.3g}); add runs or use welch"
             )
-    return Significance(
-        test=test,
-        alpha=alpha,
-        n_baseline=len(baseline),
-        n_new=len(new),
-        median_baseline=statistics.median(baseline),
-        median_new=statistics.median(new),
+    return _result(
+        test,
+        alpha,
+        baseline,
+        new,
         statistic=statistic,
         p_value=p_value,
         significant=p_value < alpha,
