@@ -7,21 +7,17 @@ is read, and cached. ``asset`` returns the most complete DTO available.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import attrs
 
+from autotag.engine.ports import WrapperContext
 from autotag.immich.dto import Asset, Tag
 from autotag.immich.unset import UNSET
-
-if TYPE_CHECKING:
-    from autotag.engine.context import EngineContext
 
 
 @attrs.define(slots=True)
 class AssetResponseWrapper:
     asset_partial: Asset
-    context: EngineContext
+    context: WrapperContext
     _asset_full: Asset | None = attrs.field(default=None, init=False)
 
     @property

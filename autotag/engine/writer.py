@@ -23,19 +23,19 @@ import attrs
 
 from autotag.engine.albums import AlbumEntry
 from autotag.engine.pool import WorkerPool
+from autotag.engine.ports import WriterContext
 from autotag.engine.report import ChangeKind
 from autotag.immich.dto import BulkIdResult, Tag
 from autotag.immich.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from autotag.engine.context import EngineContext
     from autotag.engine.wrapper import AssetResponseWrapper
 
 log = logging.getLogger(__name__)
 
 
 class Writer:
-    def __init__(self, context: EngineContext) -> None:
+    def __init__(self, context: WriterContext) -> None:
         self._ctx = context
         self.tag_added: Counter[str] = Counter()
         self.tag_removed: Counter[str] = Counter()
@@ -183,7 +183,7 @@ class BatchWriter(Writer):
     re-derives whatever a killed flush did not send.
     """
 
-    def __init__(self, context: EngineContext, pool: WorkerPool) -> None:
+    def __init__(self, context: WriterContext, pool: WorkerPool) -> None:
         super().__init__(context)
         self._pool = pool
         self._tags: dict[str, dict[str, _Change]] = {}

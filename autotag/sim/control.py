@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 from starlette.requests import Request
@@ -20,12 +20,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from autotag.errors import ConfigError
-from autotag.sim.faults import FaultSpec
+from autotag.sim.config import SimConfig
+from autotag.sim.faults import FaultInjector, FaultSpec
+from autotag.sim.library import Library
 from autotag.sim.replies import error_response
 from autotag.sim.snapshot import state_digest, state_dump
-
-if TYPE_CHECKING:
-    from autotag.sim.app import Simulator
+from autotag.sim.stats import ServerStats
 
 #: Settings POST /_sim/config accepts, and the type each must have.
 CONFIGURABLE: dict[str, tuple[type, ...]] = {
@@ -42,7 +42,34 @@ CONFIGURABLE: dict[str, tuple[type, ...]] = {
 }
 
 
-def control_routes(sim: Simulator) -> list[Route]:
+class ControlledSimulator(Protocol):
+    """What the control endpoints read and change of a running simulator.
+
+    Read on every request: ``reset`` and ``configure`` replace the library, the statistics and
+    the fault injector.
+    """
+
+    @property
+    def config(self) -> SimConfig: ...
+
+    @property
+    def library(self) -> Library: ...
+
+    @property
+    def stats(self) -> ServerStats: ...
+
+    @property
+    def faults(self) -> FaultInjector: ...
+
+    @property
+    def in_flight(self) -> int: ...
+
+    def configure(self, **changes: Any) -> None: ...
+
+    def reset(self) -> None: ...
+
+
+def control_routes(sim: ControlledSimulator) -> list[Route]:
     def guarded(
         handler: Callable[[Request], Awaitable[Any]],
     ) -> Callable[[Request], Awaitable[Response]]:
