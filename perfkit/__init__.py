@@ -9,14 +9,14 @@ verdict = perfkit.validate(new, baseline=base)   # the perfkit.validate package,
 """
 
 from perfkit import validate  # a callable package: see perfkit/validate/__init__.py
-from perfkit.butterfly_diff import Butterfly, butterfly
-from perfkit.diff import Diff, compare
+from perfkit.common.version import __version__
+from perfkit.diff.butterfly import Butterfly
+from perfkit.diff.compare import Diff, butterfly, compare
 from perfkit.errors import ConfigError, PerfkitError, ProfileFormatError
-from perfkit.match import NoMatchError, Selector, SelectorError, parse_selector
-from perfkit.model import Profile, load, load_many
+from perfkit.match.selectors import NoMatchError, Selector, SelectorError, parse_selector
+from perfkit.model.profile import Profile, load, load_many
+from perfkit.render import display as _display  # noqa: F401  (registers notebook display)
 from perfkit.timeline.model import History, history
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Butterfly",

@@ -12,8 +12,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from perfkit import __version__
 from perfkit.commands import COMMANDS
+from perfkit.common.version import __version__
 from perfkit.errors import PerfkitError
 
 EXAMPLES = """\

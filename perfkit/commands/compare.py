@@ -15,10 +15,10 @@ from perfkit.commands.reporting import (
     wants_reports,
     write_reports,
 )
-from perfkit.diff import compare, selection_totals, top_changes
+from perfkit.diff.compare import compare, selection_totals, top_changes
 from perfkit.errors import PerfkitError
-from perfkit.match import parse_selector
-from perfkit.model import Profile, load_many
+from perfkit.match.selectors import parse_selector
+from perfkit.model.profile import Profile, load_many
 from perfkit.render.butterfly_tables import butterfly_tables
 from perfkit.render.terminal import (
     changes_table,

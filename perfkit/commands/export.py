@@ -6,15 +6,14 @@ import argparse
 import sys
 
 from perfkit.commands.common import add_command, non_negative_float, warn
+from perfkit.common.output import STDOUT, write_output
 from perfkit.errors import PerfkitError
 from perfkit.export.folded import UNITS, write_folded
 from perfkit.export.pstats_copy import estimated_edges, write_pstats
 from perfkit.export.speedscope import write_speedscope
 from perfkit.export.tables import TABLES, write_csv, write_json, write_parquet
-from perfkit.model import load
-from perfkit.output import STDOUT, write_output
-from perfkit.reader import read_stats
-from perfkit.stacks import (
+from perfkit.model.profile import load
+from perfkit.model.stacks import (
     DEFAULT_MIN_SHARE,
     ESTIMATED,
     PRUNED,
@@ -22,6 +21,7 @@ from perfkit.stacks import (
     Stack,
     estimate_stacks,
 )
+from perfkit.reader import read_stats
 
 FORMATS = ("csv", "json", "parquet", "collapsed", "speedscope", "pstats")
 BINARY_FORMATS = ("parquet", "pstats")

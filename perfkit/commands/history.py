@@ -11,8 +11,8 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from perfkit.commands.common import add_command, non_negative_float, positive_int, warn
+from perfkit.common.output import write_output, write_text
 from perfkit.errors import PerfkitError
-from perfkit.output import write_output, write_text
 from perfkit.render.history_report import DEFAULT_RUNS, history_page, runs_table, steps_table
 from perfkit.render.terminal import console
 from perfkit.timeline.cache import default_path

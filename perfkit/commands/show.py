@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from perfkit.commands.common import HelpFormatter, positive_int, warn
-from perfkit.model import load
+from perfkit.model.profile import load
 from perfkit.render.terminal import console, functions_table, profile_header
 
 SORT_KEYS = ("cumtime", "tottime", "ncalls", "pcalls")

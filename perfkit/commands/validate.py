@@ -17,7 +17,7 @@ from perfkit.commands.reporting import (
     write_reports,
 )
 from perfkit.errors import PerfkitError
-from perfkit.model import load_many
+from perfkit.model.profile import load_many
 from perfkit.render.terminal import console
 from perfkit.render.verdict_terminal import print_verdict
 from perfkit.validate import load_baseline, load_config, resolve_baseline, validate

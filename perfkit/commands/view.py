@@ -13,7 +13,7 @@ from typing import Any
 
 from perfkit.commands.common import add_command, positive_int
 from perfkit.errors import PerfkitError
-from perfkit.viewer import HOST, Snakeviz, free_port, handoff
+from perfkit.export.snakeviz import HOST, Snakeviz, free_port, handoff
 
 EXAMPLES = """\
 examples:

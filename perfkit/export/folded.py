@@ -1,4 +1,4 @@
-"""Folded stacks (``frame;frame;frame count``, one stack a line) from ``perfkit.stacks``.
+"""Folded stacks (``frame;frame;frame count``, one stack a line) from ``perfkit.model.stacks``.
 
 The format of flamegraph.pl's ``stackcollapse`` scripts, read by flamegraph.pl, difffolded.pl,
 speedscope, inferno and others.  Counts are whole numbers of ``unit`` (microseconds by
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from perfkit.stacks import Stack
+from perfkit.model.stacks import Stack
 
 UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
 _FRAME_SEPARATOR = ";"

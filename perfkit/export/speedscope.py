@@ -1,6 +1,6 @@
 """speedscope's own JSON file format (https://www.speedscope.app/file-format-schema.json).
 
-One "sampled" profile whose samples are the estimated stacks of ``perfkit.stacks`` and whose
+One "sampled" profile whose samples are the estimated stacks of ``perfkit.model.stacks`` and whose
 weights are their seconds, unrounded.  Frames of real functions carry their file and line; the
 marker frames (``[estimated]``, ``[pruned]``, ``[recursion]``) carry only their name.  The
 profile's name says that the stacks are estimated.
@@ -12,12 +12,12 @@ import json
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from perfkit import __version__
-from perfkit.normalise import is_builtin
-from perfkit.stacks import Stack
+from perfkit.common.version import __version__
+from perfkit.match.normalise import is_builtin
+from perfkit.model.stacks import Stack
 
 if TYPE_CHECKING:
-    from perfkit.model import Profile
+    from perfkit.model.profile import Profile
 
 SCHEMA_URL = "https://www.speedscope.app/file-format-schema.json"
 

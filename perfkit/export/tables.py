@@ -1,7 +1,7 @@
 """A profile's ``functions`` / ``edges`` tables as CSV or Parquet, or both as one JSON document.
 
 Values are written exactly: CSV floats use Python's shortest round-trip repr, JSON floats too
-(``perfkit.diff`` conventions: NaN and <NA> become empty / null), Parquet keeps the dtypes.
+(``perfkit.diff.compare`` conventions: NaN and <NA> become empty / null), Parquet keeps the dtypes.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
+from perfkit.common.jsonable import json_records
 from perfkit.errors import PerfkitError
-from perfkit.jsonable import json_records
 
 if TYPE_CHECKING:
-    from perfkit.model import Profile
+    from perfkit.model.profile import Profile
 
 SCHEMA = "perfkit.profile/1"
 TABLES = ("functions", "edges")

@@ -12,7 +12,7 @@ from perfkit.render.text import label
 from perfkit.render.units import calls, count, seconds
 
 if TYPE_CHECKING:
-    from perfkit.butterfly_diff import Butterfly
+    from perfkit.diff.butterfly import Butterfly
 
 
 def _calls(row: Any, side: str) -> str:

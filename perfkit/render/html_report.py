@@ -18,8 +18,8 @@ from typing import Any
 import attrs
 import jinja2
 
+from perfkit.common.output import write_bytes, write_text
 from perfkit.errors import PerfkitError
-from perfkit.output import write_bytes, write_text
 from perfkit.render.charts import Chart, render_charts
 from perfkit.render.view import View, build_view
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from perfkit.output import write_text
+from perfkit.common.output import write_text
 
 
 def verdict_json(verdict: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from perfkit.output import write_text
+from perfkit.common.output import write_text
 from perfkit.render.text import visible
 
 SUITE = "perfkit.validate"

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from perfkit.output import write_text
+from perfkit.common.output import write_text
 from perfkit.render.view import Table, View, build_view
 
 BUDGET = 1_000_000  # bytes; GitHub's limit is 1 MiB (1,048,576)

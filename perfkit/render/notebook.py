@@ -21,16 +21,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from perfkit.ranking import largest_changes, top_functions
+from perfkit.diff.compare import largest_changes
+from perfkit.model.profile import top_functions
 from perfkit.render.terminal import changes_table, functions_table, profile_header, totals_table
 from perfkit.render.text import label
 from perfkit.render.view import Table as ViewTable
 from perfkit.render.view import build_view
 
 if TYPE_CHECKING:
-    from perfkit.butterfly_diff import Butterfly
-    from perfkit.diff import Diff
-    from perfkit.model import Profile
+    from perfkit.diff.butterfly import Butterfly
+    from perfkit.diff.compare import Diff
+    from perfkit.model.profile import Profile
 
 DEFAULT_ROWS = 10
 TEXT_WIDTH = 120

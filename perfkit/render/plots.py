@@ -14,15 +14,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from perfkit.diff.compare import largest_changes
 from perfkit.errors import PerfkitError
-from perfkit.ranking import largest_changes, top_functions
+from perfkit.model.profile import top_functions
 from perfkit.render.units import count, seconds
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from perfkit.diff import Diff
-    from perfkit.model import Profile
+    from perfkit.diff.compare import Diff
+    from perfkit.model.profile import Profile
     from perfkit.timeline.model import History
 
 INCREASE = "#c0392b"

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from perfkit.diff import Diff
-from perfkit.model import Profile
+from perfkit.diff.compare import Diff
+from perfkit.model.profile import Profile
 from perfkit.render.text import label, visible
 from perfkit.render.units import calls, count, ratio, seconds, share
 

@@ -18,7 +18,7 @@ from perfkit.render.butterfly_tables import butterfly_tables
 from perfkit.render.view import Table, View, build_view
 
 if TYPE_CHECKING:
-    from perfkit.butterfly_diff import Butterfly
+    from perfkit.diff.butterfly import Butterfly
 
 STATUS_STYLES = {"go": "bold green", "marginal": "bold yellow", "no-go": "bold red"}
 _NAME_WIDTH = 28  # the first column (names) is kept this wide before others wrap

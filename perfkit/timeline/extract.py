@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from perfkit.diff import selection_totals
+from perfkit.diff.compare import selection_totals
 from perfkit.errors import ProfileFormatError
-from perfkit.match import Selector
-from perfkit.model import Profile, load, load_many
-from perfkit.sidecar import read_sidecar
+from perfkit.match.selectors import Selector
+from perfkit.model.profile import Profile, load, load_many
+from perfkit.model.sidecar import read_sidecar
 from perfkit.timeline.cache import RUN, MetricCache, stamp
 
 #: Profiles decoded per batch (side by side on several CPUs).

@@ -27,10 +27,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from perfkit.common import display
+from perfkit.common.jsonable import json_records
+from perfkit.common.output import write_text
 from perfkit.errors import PerfkitError
-from perfkit.jsonable import json_records
-from perfkit.match import Selector, parse_selector
-from perfkit.output import write_text
+from perfkit.match.selectors import Selector, parse_selector
 from perfkit.timeline.cache import MetricCache, default_path
 from perfkit.timeline.discover import discover
 from perfkit.timeline.extract import Progress, RunValues, extract
@@ -56,7 +57,7 @@ class Metric:
 
 
 @dataclass
-class History:
+class History(display.Displayable):
     """``runs``: one row per run (index ``run`` = position in order) with ``path``, ``name``,
     ``time``, ``time_source``, ``git`` and one column per metric, plus ``steps`` (names of the
     metrics that stepped at that run); ``steps``: one row per step; ``skipped``: unreadable
@@ -72,9 +73,7 @@ class History:
 
     def plot(self, metrics: Sequence[str] | None = None) -> Figure:
         """One panel per metric across the runs, steps marked (a matplotlib ``Figure``)."""
-        from perfkit.render.plots import history_figure
-
-        return history_figure(self, metrics)
+        return display.plot(self, metrics)
 
     def to_dict(self) -> dict[str, Any]:
         runs = self.runs.reset_index()
@@ -94,18 +93,6 @@ class History:
         if path is not None:
             write_text(path, text + "\n", "JSON history")
         return text
-
-    def _repr_html_(self) -> str:
-        from perfkit.render.history_report import history_summary
-        from perfkit.render.notebook import render_html
-
-        return render_html(history_summary(self))
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        from perfkit.render.history_report import history_summary
-        from perfkit.render.notebook import bundle
-
-        return bundle(history_summary(self))
 
     def __repr__(self) -> str:
         counts = f"{len(self.runs)} runs, {len(self.metrics)} metrics, {len(self.steps)} steps"

@@ -1,6 +1,6 @@
 """``perfkit.validate``: go/no-go validation of an optimisation against a baseline.
 
-The package is also callable, for notebooks and scripts (``perfkit.validate.inputs``)::
+The package is also callable, for notebooks and scripts (``perfkit.validate.pipeline``)::
 
     import perfkit
     verdict = perfkit.validate("lazy.stats")                  # default baseline, like the CLI
@@ -15,7 +15,7 @@ The building blocks stay importable as before::
     verdict.status, verdict.exit_code, verdict.to_dict()
 
 Why a callable module: ``perfkit.validate`` has to stay this package (``import
-perfkit.validate.config``, ``from perfkit.validate import validate``, ``mock.patch`` targets all
+perfkit.validate.settings``, ``from perfkit.validate import validate``, ``mock.patch`` targets all
 resolve the attribute ``perfkit.validate``), and a function of the same name bound on ``perfkit``
 would be replaced by the package the moment a submodule is first imported. Python (3.5 on) lets
 a module object take a ``ModuleType`` subclass as its class, so the package object itself gets
@@ -27,11 +27,9 @@ import sys
 import types
 from collections.abc import Sequence
 
-from perfkit.validate.assess import validate
-from perfkit.validate.baseline import load_baseline, resolve_baseline
-from perfkit.validate.config import ValidateConfig, load_config
-from perfkit.validate.inputs import Runs, validate_inputs
-from perfkit.validate.spec import BaselineSpec, load_spec
+from perfkit.validate.baseline import BaselineSpec, load_baseline, load_spec, resolve_baseline
+from perfkit.validate.pipeline import Runs, validate, validate_inputs
+from perfkit.validate.settings import ValidateConfig, load_config
 from perfkit.validate.verdict import SCHEMA, Verdict
 
 __all__ = [

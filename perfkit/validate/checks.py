@@ -1,8 +1,19 @@
-"""Checks: one named finding each, with a stable name (JUnit keeps history by it).
+"""Checks: every guard, prediction check and audit, one named finding each, and the seed's
+checklist ticked from them.
 
-Outcomes: ``pass``; ``fail`` (a guard that vetoes the merge: the verdict becomes no-go);
-``warn`` (a prediction that missed, a model that does not hold, counts that differ between
-runs: worth reading, no veto); ``skip`` (could not be checked, and why).
+A check has a stable name (JUnit keeps history by it) and an outcome: ``pass``; ``fail`` (a
+guard that vetoes the merge: the verdict becomes no-go); ``warn`` (a prediction that missed, a
+model that does not hold, counts that differ between runs: worth reading, no veto); ``skip``
+(could not be checked, and why).
+
+The prediction audit asks whether the published figures and cost models add up: a spec's roadmap
+model (requests x latency + CPU) against the total it claims; a spec's sums (``parts``) and
+stated shares against its own figures; the runs' cost model, sum(new calls x baseline per-call
+cost) plus the baseline's time outside the operations, against the new run's measured total.
+
+The seed's checklist: build completes; profile generated; extract the target's call count;
+compare it with the baseline's; calculate the time saved (calls saved x per-call cost); validate
+against the expected range; document the actual improvement. ``done`` is True, False, or None.
 """
 
 from __future__ import annotations
@@ -11,11 +22,18 @@ from collections.abc import Sequence
 
 import attrs
 
-from perfkit.validate.comparison import Comparability, MetricResult
-from perfkit.validate.config import ValidateConfig
-from perfkit.validate.formulas import Improvement, ModelCheck, Window, fmt_calls, fmt_seconds
-from perfkit.validate.sides import Side
-from perfkit.validate.significance import Significance
+from perfkit.validate.comparison import Comparability, MetricResult, Significance
+from perfkit.validate.formulas import (
+    Improvement,
+    ModelCheck,
+    Window,
+    cost_model_check,
+    fmt_calls,
+    fmt_seconds,
+    roadmap_model_check,
+)
+from perfkit.validate.measurements import Side
+from perfkit.validate.settings import ValidateConfig
 
 OUTCOMES = ("pass", "fail", "warn", "skip")
 
@@ -198,3 +216,190 @@ def consistency_checks(base: Side, new: Side, config: ValidateConfig) -> list[Ch
                 Check(name, "consistency", title, "pass", f"{len(side.runs)} runs, same counts")
             )
     return checks
+
+
+@attrs.frozen
+class Item:
+    item: str
+    done: bool | None
+    detail: str
+
+
+def _completed(new: Side) -> Item:
+    states = [run.complete for run in new.runs]
+    if all(state is True for state in states):
+        return Item("the profiled run completed", True, "the sidecar says the profile is complete")
+    if any(state is False for state in states):
+        partial = ", ".join(run.path for run in new.runs if run.complete is False)
+        return Item(
+            "the profiled run completed",
+            False,
+            f"incomplete profile (snapshot or interrupted run): {partial}",
+        )
+    return Item("the profiled run completed", None, "no sidecar says whether the run completed")
+
+
+def checklist(
+    new: Side,
+    base: Side,
+    target: MetricResult,
+    range_check: Check,
+    documented: Sequence[str],
+) -> list[Item]:
+    name = target.name
+    items = [_completed(new)]
+    items.append(
+        Item(
+            "profile present",
+            True,
+            ", ".join(run.path for run in new.runs) + " read",
+        )
+    )
+    if target.new.calls is None:
+        items.append(
+            Item(
+                f"call counts extracted: {name}", False, "the profile has no call counts (sampled)"
+            )
+        )
+    elif target.new.found:
+        items.append(
+            Item(
+                f"call counts extracted: {name}",
+                True,
+                f"{fmt_calls(target.new.calls)} calls in {target.new.functions} function(s)",
+            )
+        )
+    else:
+        items.append(
+            Item(f"call counts extracted: {name}", True, f"no function matches {name!r}: 0 calls")
+        )
+    if target.base.calls is not None and target.calls_saved is not None:
+        change = target.calls_change_percent
+        items.append(
+            Item(
+                f"compared with the baseline's {fmt_calls(target.base.calls)} calls",
+                True,
+                f"{target.describe_calls()} ({-target.calls_saved:+,.0f} calls"
+                + (f", {change:+.1f} %" if change is not None else "")
+                + ")",
+            )
+        )
+    else:
+        items.append(
+            Item("compared with the baseline's calls", False, f"no {name} calls on one side")
+        )
+    if target.saving is not None:
+        items.append(Item("time saved calculated", True, target.saving.formula))
+    else:
+        items.append(Item("time saved calculated", False, "no calls saved or no per-call cost"))
+    items.append(
+        Item(
+            "improvement checked against the expected range",
+            range_check.outcome in ("pass", "warn"),
+            range_check.message,
+        )
+    )
+    items.append(
+        Item(
+            "actual improvement documented",
+            bool(documented),
+            ", ".join(documented)
+            if documented
+            else "no report file written (--html, --markdown, --json or --junit)",
+        )
+    )
+    return items
+
+
+# A stated share is rounded by its author; within this many percentage points it agrees.
+SHARE_TOLERANCE_POINTS = 0.5
+
+
+def spec_checks(base: Side, config: ValidateConfig) -> tuple[list[Check], list[ModelCheck]]:
+    checks: list[Check] = []
+    models: list[ModelCheck] = []
+    spec = base.spec
+    if spec is None:
+        return checks, models
+    tolerance = config.audit_tolerance_percent
+    if spec.roadmap_model is not None:
+        model = spec.roadmap_model
+        result = roadmap_model_check(
+            model.requests,
+            model.per_call_ms,
+            model.cpu_seconds,
+            model.claimed_total_seconds,
+            tolerance,
+        )
+        models.append(result)
+        checks.append(model_check(result, "audit.roadmap_model", tolerance))
+    for name, figure in spec.metrics.items():
+        if figure.parts and figure.calls is not None:
+            parts = [spec.metrics[part].calls for part in figure.parts]
+            title = f"{name}: the parts add up"
+            check_name = f"audit.parts.{name}"
+            if any(part is None for part in parts):
+                checks.append(Check(check_name, "audit", title, "skip", "a part has no calls"))
+                continue
+            total = sum(p for p in parts if p is not None)
+            text = " + ".join(fmt_calls(p) for p in parts if p is not None) + f" = {total:,}"
+            if total == figure.calls:
+                checks.append(Check(check_name, "audit", title, "pass", text))
+            else:
+                checks.append(
+                    Check(
+                        check_name,
+                        "audit",
+                        title,
+                        "warn",
+                        f"{text}, but the spec states {figure.calls:,} ({figure.calls - total:+,})",
+                    )
+                )
+        if figure.share_percent is not None and figure.seconds is not None:
+            share = figure.seconds / spec.total_seconds * 100
+            title = f"{name}: the stated share matches"
+            text = (
+                f"{fmt_seconds(figure.seconds)} / {fmt_seconds(spec.total_seconds)} = "
+                f"{share:.2f} %, stated {figure.share_percent:g} %"
+            )
+            outcome = (
+                "pass" if abs(share - figure.share_percent) <= SHARE_TOLERANCE_POINTS else "warn"
+            )
+            checks.append(Check(f"audit.share.{name}", "audit", title, outcome, text))
+    return checks, models
+
+
+def operation_seconds(results: Sequence[MetricResult]) -> float:
+    return sum(r.base.seconds or 0.0 for r in results if r.definition.operation)
+
+
+def run_cost_model(
+    base: Side,
+    new: Side,
+    results: Sequence[MetricResult],
+    comp: Comparability,
+    config: ValidateConfig,
+) -> tuple[Check, ModelCheck | None]:
+    name, title = "audit.cost_model", "calls x per-call cost reproduces the new total"
+    tolerance = config.audit_tolerance_percent
+    if not comp.times_comparable:
+        return Check(
+            name, "audit", title, "skip", "different workloads: times do not compare"
+        ), None
+    operations = [
+        r
+        for r in results
+        if r.definition.operation and r.base.calls and r.per_call_ms and r.new.calls is not None
+    ]
+    if not operations:
+        return Check(name, "audit", title, "skip", "no operation with calls and a cost"), None
+    outside = base.total_seconds - operation_seconds(results)
+    model = cost_model_check(
+        "cost model",
+        {r.name: float(r.new.calls or 0) for r in operations},
+        {r.name: (r.per_call_ms or 0.0) / 1e3 for r in operations},
+        outside,
+        new.total_seconds,
+        tolerance,
+    )
+    return model_check(model, name, tolerance), model

@@ -1,22 +1,150 @@
-"""Put the two sides side by side: can their counts and times be compared, and per metric what
-was saved and what the saving was predicted to be.
+"""Comparison: the two sides' measurements side by side - comparability, per-metric savings
+and predictions, the significance of the time difference, and the per-function evidence.
 
 Call counts of the same workload are exact and compared as they are. When the runs processed a
 different number of assets, the new run's counts are scaled to the baseline's workload (per-asset
 rates) and shown, but not gated. Times compare only when the workloads match (same assets, same
 simulator time scale); otherwise the improvement is estimated from calls saved x per-call cost,
 the seed's own method.
+
+Significance: Welch's t-test (unequal variances; usable from two runs per side) or the
+Mann-Whitney U test (no normality assumption; needs about four runs per side before it can reach
+the usual 5 % level), both from scipy.stats.
+
+Evidence: top changed functions and butterflies come from one ``perfkit.compare`` of a
+representative run of each side (the run whose total time is nearest the side's median). The
+butterflies are the exact callers/callees diffs (``perfkit.diff.butterfly``) of chosen
+functions: by default the target metric's, so the report shows where the avoided calls came from.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
-from perfkit.validate.config import MetricDef, ValidateConfig
+from perfkit.common.jsonable import json_records
+from perfkit.diff.butterfly import Butterfly, butterfly_of
+from perfkit.diff.compare import Diff, compare, top_changes
+from perfkit.errors import PerfkitError
+from perfkit.match.selectors import NoMatchError, Selector, parse_selector
+from perfkit.model.profile import Profile
 from perfkit.validate.formulas import Saving, fmt_calls, per_call_seconds, predicted_saving
-from perfkit.validate.sides import MetricSide, Side
+from perfkit.validate.measurements import MetricSide, Side
+from perfkit.validate.settings import MetricDef, ValidateConfig
+
+TESTS = ("welch", "mann-whitney")
+
+
+@attrs.frozen
+class Significance:
+    test: str
+    alpha: float
+    n_baseline: int
+    n_new: int
+    median_baseline: float
+    median_new: float
+    statistic: float | None
+    p_value: float | None
+    significant: bool | None  # None: could not be tested
+    note: str
+
+    @property
+    def detail(self) -> str:
+        return (
+            f"{self.test} p = {self.p_value:.3g} (alpha {self.alpha:g}; "
+            f"{self.n_baseline} baseline runs, {self.n_new} new runs)"
+        )
+
+    @property
+    def summary(self) -> str:
+        if self.significant is None:
+            return self.note
+        verdict = "significant" if self.significant else "not significant"
+        return f"{verdict}: {self.detail}"
+
+
+def _result(
+    test: str,
+    alpha: float,
+    base: Sequence[float],
+    new: Sequence[float],
+    *,
+    statistic: float | None = None,
+    p_value: float | None = None,
+    significant: bool | None = None,
+    note: str = "",
+) -> Significance:
+    return Significance(
+        test=test,
+        alpha=alpha,
+        n_baseline=len(base),
+        n_new=len(new),
+        median_baseline=statistics.median(base),
+        median_new=statistics.median(new),
+        statistic=statistic,
+        p_value=p_value,
+        significant=significant,
+        note=note,
+    )
+
+
+def _untested(
+    test: str, alpha: float, base: Sequence[float], new: Sequence[float], note: str
+) -> Significance:
+    return _result(test, alpha, base, new, note=note)
+
+
+def compare_totals(
+    baseline: Sequence[float], new: Sequence[float], *, test: str = "welch", alpha: float = 0.05
+) -> Significance:
+    """Two-sided test of "the new runs' total times differ from the baseline's"."""
+    from scipy import stats
+
+    if test not in TESTS:
+        raise ValueError(f"unknown test {test!r}")
+    if len(baseline) < 2 or len(new) < 2:
+        return _untested(
+            test, alpha, baseline, new, "one run on a side: the time difference is not tested"
+        )
+    if test == "welch":
+        if statistics.pvariance(baseline) == 0 and statistics.pvariance(new) == 0:
+            differs = statistics.median(baseline) != statistics.median(new)
+            return attrs.evolve(
+                _untested(test, alpha, baseline, new, "no variation within either side"),
+                p_value=0.0 if differs else 1.0,
+                significant=differs,
+            )
+        result = stats.ttest_ind(baseline, new, equal_var=False)
+    else:
+        result = stats.mannwhitneyu(baseline, new, alternative="two-sided")
+    p_value = float(result.pvalue)
+    statistic = float(result.statistic)
+    if math.isnan(p_value):
+        return _untested(test, alpha, baseline, new, f"{test}: the test gave no p-value")
+    note = ""
+    if test == "mann-whitney":
+        smallest = float(
+            stats.mannwhitneyu(range(len(baseline)), range(100, 100 + len(new))).pvalue
+        )
+        if smallest > alpha:
+            note = (
+                f"with {len(baseline)} and {len(new)} runs Mann-Whitney cannot reach "
+                f"p < {alpha:g} (smallest possible p = {smallest:.3g}); add runs or use welch"
+            )
+    return _result(
+        test,
+        alpha,
+        baseline,
+        new,
+        statistic=statistic,
+        p_value=p_value,
+        significant=p_value < alpha,
+        note=note,
+    )
 
 
 @attrs.frozen
@@ -163,3 +291,77 @@ def metric_results(
         )
         for definition in config.metrics
     ]
+
+
+CHANGE_COLUMNS = [
+    "status",
+    "label",
+    "ncalls_base",
+    "ncalls_new",
+    "ncalls_delta",
+    "cumtime_base",
+    "cumtime_new",
+    "cumtime_delta",
+    "tottime_delta",
+]
+
+
+@attrs.frozen
+class FunctionChanges:
+    top_changes: dict[str, Any]
+    butterflies: tuple[Butterfly, ...]
+    notes: tuple[str, ...]
+
+
+def _representative(side: Side) -> Profile:
+    """The run whose total time is nearest the side's median."""
+    median = statistics.median(side.totals_per_run)
+    index = min(range(len(side.runs)), key=lambda i: abs(side.runs[i].total_seconds - median))
+    return side.profiles[index]
+
+
+def _top_changes(diff: Diff, note: str, limit: int) -> dict[str, Any]:
+    by_calls = top_changes(diff, "ncalls", limit) if diff.counts_comparable else None
+    return {
+        "by_cumtime": json_records(top_changes(diff, "cumtime", limit)[CHANGE_COLUMNS]),
+        "by_calls": [] if by_calls is None else json_records(by_calls[CHANGE_COLUMNS]),
+        "status_counts": diff.status_counts(),
+        "note": note,
+    }
+
+
+def _butterflies(
+    diff: Diff, selectors: Sequence[Selector], explicit: bool
+) -> tuple[tuple[Butterfly, ...], list[str]]:
+    """A butterfly per selector. A selector given explicitly must match; the default (the
+    target's) may match nothing, which is noted."""
+    found, notes = [], []
+    for selector in selectors:
+        try:
+            found.append(butterfly_of(diff, selector))
+        except NoMatchError:
+            if explicit:
+                raise PerfkitError(
+                    f"--butterfly {selector.text!r} matches no function in either profile"
+                ) from None
+            notes.append(f"no butterfly: {selector.text!r} matches no function in either run")
+    return tuple(found), notes
+
+
+def function_changes(
+    base: Side, new: Side, limit: int, target: Selector, butterfly: Sequence[str] | None
+) -> FunctionChanges:
+    """Top ``limit`` changes, and the butterflies of ``butterfly`` (selectors; None: the
+    target's selector, [] none)."""
+    if base.kind != "profiles":
+        notes = ["no butterfly: the baseline is a spec (no functions)"] if butterfly else []
+        empty = {"by_cumtime": [], "by_calls": [], "note": "the baseline is a spec: no functions"}
+        return FunctionChanges(empty, (), tuple(notes))
+    before, after = _representative(base), _representative(new)
+    diff = compare(before, after)
+    note = f"{before.path} -> {after.path}"
+    if len(base.runs) > 1 or len(new.runs) > 1:
+        note += " (the runs nearest each side's median total)"
+    selectors = [target] if butterfly is None else [parse_selector(text) for text in butterfly]
+    views, notes = _butterflies(diff, selectors, explicit=butterfly is not None)
+    return FunctionChanges(_top_changes(diff, note, limit), views, tuple(notes))

@@ -15,28 +15,27 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pandas as pd
 
-from perfkit.jsonable import json_value
-from perfkit.output import write_text
-from perfkit.validate.checklist import Item
-from perfkit.validate.checks import Check
-from perfkit.validate.comparison import Comparability, MetricResult
-from perfkit.validate.config import ValidateConfig
+from perfkit.common import display
+from perfkit.common.jsonable import json_value
+from perfkit.common.output import write_text
+from perfkit.validate.checks import Check, Item
+from perfkit.validate.comparison import Comparability, MetricResult, Significance
 from perfkit.validate.decision import Decision
 from perfkit.validate.formulas import Improvement, ModelCheck, Scenario, Window
-from perfkit.validate.sides import MetricSide, Side
-from perfkit.validate.significance import Significance
+from perfkit.validate.measurements import MetricSide, Side
+from perfkit.validate.settings import ValidateConfig
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from perfkit.butterfly_diff import Butterfly
+    from perfkit.diff.butterfly import Butterfly
 
 SCHEMA = "perfkit.verdict/1"
 BUTTERFLY_ROWS = 25  # rows per butterfly list kept in the verdict document
 
 
 @attrs.frozen
-class Verdict:
+class Verdict(display.Displayable):
     config: ValidateConfig
     baseline: Side
     new: Side
@@ -140,9 +139,7 @@ class Verdict:
     def plot(self, kind: str | Sequence[str] = ("calls", "breakdown")) -> Figure:
         """The report's charts as one matplotlib ``Figure``: ``calls`` (per API operation,
         baseline vs new), ``breakdown`` (time by category), ``savings``, ``changes``."""
-        from perfkit.render.charts import verdict_figure
-
-        return verdict_figure(self.to_dict(), [kind] if isinstance(kind, str) else kind)
+        return display.plot(self, [kind] if isinstance(kind, str) else kind)
 
     def to_dict(self) -> dict[str, Any]:
         return json_value(_verdict(self))
@@ -152,16 +149,6 @@ class Verdict:
         if path is not None:
             write_text(path, text + "\n", "JSON verdict")
         return text
-
-    def _repr_html_(self) -> str:
-        from perfkit.render.notebook import render_html, verdict_summary
-
-        return render_html(verdict_summary(self.to_dict()))
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        from perfkit.render.notebook import bundle, verdict_summary
-
-        return bundle(verdict_summary(self.to_dict()))
 
     def __repr__(self) -> str:
         return f"<Verdict {self.headline}>"

@@ -149,8 +149,16 @@ def test_faults_over_real_sockets(tmp_path):
         clean.run(tmp_path / "clean", "lazy")
         expected = clean.control.digest()
     done = autotag(
-        "run", "--dataset", "ci", "--preset", "optimized", "--run-dir", "run",
-        "--faults", "5xx=0.05,429=0.03,drop=0.02,seed=11", cwd=tmp_path,
+        "run",
+        "--dataset",
+        "ci",
+        "--preset",
+        "optimized",
+        "--run-dir",
+        "run",
+        "--faults",
+        "5xx=0.05,429=0.03,drop=0.02,seed=11",
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     summary = json.loads((tmp_path / "run" / "run_summary.json").read_text())

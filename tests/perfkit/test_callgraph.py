@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import perfkit
-from perfkit.callgraph import WHERE_COLUMNS
 from perfkit.errors import PerfkitError
+from perfkit.model.callgraph import WHERE_COLUMNS
 
 BASE = """
 def leaf(n):

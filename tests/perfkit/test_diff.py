@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import perfkit
-from perfkit.diff import SCHEMA, top_changes
+from perfkit.diff.compare import SCHEMA, top_changes
 
 BEFORE = """
 def fetch(i):

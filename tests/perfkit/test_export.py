@@ -15,7 +15,7 @@ import pytest
 
 import perfkit
 from perfkit.export.folded import folded_lines
-from perfkit.stacks import ESTIMATED, estimate_stacks
+from perfkit.model.stacks import ESTIMATED, estimate_stacks
 from tests.perfkit.conftest import DATA, run_cli
 from tests.perfkit.test_stacks import PROGRAM
 
@@ -101,7 +101,7 @@ def test_exact_chain_counts_in_nanoseconds(profile_path, tmp_path, perfkit_main)
 
 
 def test_rounding_keeps_the_total_and_drops_empty_lines() -> None:
-    from perfkit.stacks import Stack
+    from perfkit.model.stacks import Stack
 
     stacks = [Stack(("a",), 0.4e-6), Stack(("a", "b"), 0.4e-6), Stack(("c",), 2.6e-6)]
     lines = list(folded_lines(stacks))

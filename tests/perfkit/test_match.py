@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import perfkit
-from perfkit.match import NoMatchError, SelectorError, parse_selector
+from perfkit.match.selectors import NoMatchError, SelectorError, parse_selector
 
 SOURCE = """
 import socket

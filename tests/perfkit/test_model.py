@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import perfkit
-from perfkit.model import EDGE_COLUMNS, FUNCTION_COLUMNS
-from perfkit.normalise import module_names
+from perfkit.match.normalise import module_names
+from perfkit.model.profile import EDGE_COLUMNS, FUNCTION_COLUMNS
 from tests.perfkit.conftest import sampled_copy
 
 RECURSIVE = """

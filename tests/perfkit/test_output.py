@@ -14,9 +14,9 @@ import pytest
 from rich.console import Console
 
 import perfkit
+from perfkit.common.jsonable import json_records, json_value
+from perfkit.common.output import write_output, write_text
 from perfkit.errors import PerfkitError
-from perfkit.jsonable import json_records, json_value
-from perfkit.output import write_output, write_text
 from perfkit.render.butterfly_tables import butterfly_tables
 from tests.validate.programs import WEIRD_NAMES, profile_weird
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 import pytest
 
 import perfkit
-from perfkit.stacks import ESTIMATED, PRUNED, RECURSION, estimate_stacks
+from perfkit.model.stacks import ESTIMATED, PRUNED, RECURSION, estimate_stacks
 from tests.perfkit.conftest import sampled_copy
 
 PROGRAM = """

@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from perfkit.export.pstats_copy import write_pstats
+from perfkit.export.snakeviz import free_port, handoff
 from perfkit.reader import read_stats
-from perfkit.viewer import free_port, handoff
 from tests.perfkit.conftest import DATA, PERFKIT
 from tests.processes import interruptible
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from perfkit.validate.schema import schema
+from perfkit.validate.settings import schema
 from tests.validate.conftest import read_json, run_perfkit
 
 EXIT = {"go": 0, "no-go": 1, "marginal": 3}

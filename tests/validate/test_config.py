@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from perfkit.errors import ConfigError
-from perfkit.validate.config import find_settings, load_config
+from perfkit.validate.settings import find_settings, load_config
 
 
 def write(path: Path, text: str) -> Path:

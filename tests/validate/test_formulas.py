@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from perfkit.validate.baseline import load_spec
 from perfkit.validate.formulas import (
     fmt_seconds,
     improvement,
@@ -15,7 +16,6 @@ from perfkit.validate.formulas import (
     scaled_window,
     scenario,
 )
-from perfkit.validate.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_TOTAL = 3427.55

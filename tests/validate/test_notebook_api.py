@@ -15,7 +15,7 @@ import perfkit
 from perfkit.errors import PerfkitError
 from perfkit.render.html_report import single_file_html, write_static
 from perfkit.validate import load_config, load_spec, validate
-from perfkit.validate.schema import schema
+from perfkit.validate.settings import schema
 from tests.html_parse import SUMMARY_TAGS, parse_html
 from tests.validate.conftest import run_perfkit, sidecar
 from tests.validate.programs import profile_client
@@ -40,7 +40,7 @@ def hostile_pair(tmp_path: Path) -> tuple[Path, Path]:
 def test_the_package_is_callable_and_still_a_package(client_pair, config) -> None:
     base, new = client_pair
     assert callable(perfkit.validate) and perfkit.validate.__name__ == "perfkit.validate"
-    assert importlib.import_module("perfkit.validate.config").load_config is load_config
+    assert importlib.import_module("perfkit.validate.settings").load_config is load_config
     from_paths = perfkit.validate(new, baseline=base, config=config)
     profiles = perfkit.load_many([base, new])
     reference = validate([profiles[1]], [profiles[0]], config)

@@ -20,7 +20,7 @@ from perfkit.render.markdown import BUDGET, markdown
 from perfkit.render.text import label
 from perfkit.render.verdict_terminal import print_verdict
 from perfkit.validate import load_config, validate
-from perfkit.validate.schema import schema
+from perfkit.validate.settings import schema
 from tests.validate.programs import WEIRD_FILE, WEIRD_NAMES, profile_weird
 
 SETTINGS = """

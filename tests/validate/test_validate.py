@@ -12,7 +12,7 @@ import pytest
 import perfkit
 from perfkit.errors import PerfkitError
 from perfkit.validate import load_config, load_spec, validate
-from perfkit.validate.schema import schema
+from perfkit.validate.settings import schema
 from tests.validate.conftest import sidecar
 from tests.validate.programs import profile_client
 

@@ -3,9 +3,9 @@
 pstats stores, for every function, each caller's share of its calls and times as a separate
 entry.  So the edges *into* a function (who called it, how often, for how long) and *out of* it
 (what it called) are exact in both profiles, and so are their differences: unlike a flame graph
-rebuilt from pstats (``perfkit.stacks``), nothing here is estimated.
+rebuilt from pstats (``perfkit.model.stacks``), nothing here is estimated.
 
-``butterfly(diff, selector)`` picks the rows of ``Diff.edges`` that end at (``callers``) or start
+``butterfly_of(diff, selector)`` picks the rows of ``Diff.edges`` that end at (``callers``) or start
 from (``callees``) the functions the selector matches in either profile.  Edges that exist on
 one side only have status ``added`` / ``removed``.  ``Butterfly.to_dict()`` is the view-model a
 report renderer draws from.
@@ -14,16 +14,15 @@ report renderer draws from.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from perfkit.diff import Diff, compare
-from perfkit.jsonable import json_records
-from perfkit.match import NoMatchError, Selector, parse_selector
-from perfkit.model import Profile, load_many
+from perfkit.common import display
+from perfkit.common.jsonable import json_records
+from perfkit.match.selectors import NoMatchError, Selector, parse_selector
+from perfkit.model.profile import Profile
 
 SCHEMA = "perfkit.butterfly/1"
 #: The ``Diff.functions`` / ``Diff.edges`` columns ``to_dict`` keeps (the rest stay in the
@@ -31,6 +30,17 @@ SCHEMA = "perfkit.butterfly/1"
 _MEASURES = ("pcalls", "ncalls", "tottime", "cumtime")
 _SUFFIXES = ("base", "new", "delta", "ratio")
 _VALUE_COLUMNS = tuple(f"{m}_{s}" for m in _MEASURES for s in _SUFFIXES)
+
+
+class Diff(Protocol):
+    """What a butterfly reads of a ``perfkit.diff.compare.Diff`` (which builds butterflies, so
+    this module cannot import it)."""
+
+    base: Profile
+    new: Profile
+    functions: pd.DataFrame
+    edges: pd.DataFrame
+    counts_comparable: bool
 
 
 def _by_change(rows: pd.DataFrame) -> pd.DataFrame:
@@ -42,7 +52,7 @@ def _by_change(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class Butterfly:
+class Butterfly(display.Displayable):
     """Callers and callees of the selected function(s), before and after.
 
     ``functions``: the matched rows of ``diff.functions``; ``callers`` / ``callees``: the rows
@@ -76,16 +86,6 @@ class Butterfly:
             **{name: json_records(rows) for name, rows in kept.items()},
         }
 
-    def _repr_html_(self) -> str:
-        from perfkit.render.notebook import butterfly_summary, render_html
-
-        return render_html(butterfly_summary(self))
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        from perfkit.render.notebook import bundle, butterfly_summary
-
-        return bundle(butterfly_summary(self))
-
     def __repr__(self) -> str:
         return (
             f"<Butterfly {self.selector.text!r}: {len(self.functions)} function(s), "
@@ -112,24 +112,3 @@ def butterfly_of(diff: Diff, selector: str | list[str] | Selector) -> Butterfly:
     callers = _by_change(edges[edges["callee_row"].isin(rows)])
     callees = _by_change(edges[edges["caller_row"].isin(rows)])
     return Butterfly(diff, parsed, _by_change(functions), callers, callees)
-
-
-def butterfly(
-    diff_or_profiles: Diff | tuple[Profile | str | Path, Profile | str | Path],
-    selector: str | list[str] | Selector,
-    **compare_options: float,
-) -> Butterfly:
-    """``perfkit.butterfly(diff, "get_asset_info")`` or ``perfkit.butterfly((base, new), ...)``.
-
-    ``diff_or_profiles`` is a ``Diff`` or a (base, new) pair of profiles or paths;
-    ``compare_options`` go to ``perfkit.compare`` when a pair is given.
-    """
-    if isinstance(diff_or_profiles, Diff):
-        return butterfly_of(diff_or_profiles, selector)
-    base, new = diff_or_profiles
-    paths = [side for side in (base, new) if not isinstance(side, Profile)]
-    loaded = iter(load_many(paths)) if paths else iter(())
-    base_profile, new_profile = (
-        side if isinstance(side, Profile) else next(loaded) for side in (base, new)
-    )
-    return butterfly_of(compare(base_profile, new_profile, **compare_options), selector)

@@ -8,14 +8,24 @@ computed, by dividing two exact numbers.  See docs/perfkit-api.md for the column
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from perfkit.match import Selector
-    from perfkit.model import Profile
+    from perfkit.match.selectors import Selector
+
+
+class Profile(Protocol):
+    """What these views read of a ``perfkit.model.profile.Profile`` (whose methods call them)."""
+
+    functions: pd.DataFrame
+    edges: pd.DataFrame
+    total_time: float
+
+    def select(self, selector: str | list[str] | Selector) -> pd.DataFrame: ...
+
 
 WHERE_COLUMNS = (
     "label",

@@ -1,9 +1,9 @@
 """``compare(base, new) -> Diff``: per-function and per-edge differences between two profiles.
 
-For every function (paired by ``perfkit.pairing``) and every caller -> callee edge the diff holds,
-for each metric (call counts, times, per-call times, shares of the profile's total time), the
-value before (``_base``), after (``_new``), the difference (``_delta`` =
-new - base) and the ratio (``_ratio`` = new / base; NaN when base is 0).  A function missing on
+For every function (paired by ``perfkit.match.pairing``) and every caller -> callee edge the
+diff holds, for each metric (call counts, times, per-call times, shares of the profile's total
+time), the value before (``_base``), after (``_new``), the difference (``_delta`` = new - base)
+and the ratio (``_ratio`` = new / base; NaN when base is 0).  A function missing on
 one side counts as 0 calls and 0 seconds there (its per-call times are NaN).
 
 Status: ``added`` / ``removed`` when one side is missing; ``changed`` when a call count differs
@@ -21,16 +21,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from perfkit.jsonable import json_records
-from perfkit.match import Selector
-from perfkit.model import Profile
-from perfkit.output import write_text
-from perfkit.pairing import pair_functions
+from perfkit.common import display
+from perfkit.common.jsonable import json_records
+from perfkit.common.output import write_text
+from perfkit.diff.butterfly import Butterfly, butterfly_of
+from perfkit.errors import PerfkitError
+from perfkit.match.pairing import pair_functions
+from perfkit.match.selectors import Selector
+from perfkit.model.profile import Profile, load_many
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-    from perfkit.butterfly_diff import Butterfly
 
 SCHEMA = "perfkit.diff/1"
 COUNT_METRICS = ("pcalls", "ncalls")
@@ -44,6 +45,7 @@ METRICS = (
     "cumtime_share",
 )
 STATUSES = ("added", "removed", "changed", "unchanged")
+DIRECTIONS = ("both", "up", "down")
 
 
 def _ratio(new: np.ndarray, base: np.ndarray) -> np.ndarray:
@@ -117,7 +119,7 @@ def _status(
     return status
 
 
-class Diff:
+class Diff(display.Displayable):
     """The difference between two profiles (build it with ``perfkit.compare``)."""
 
     def __init__(
@@ -179,36 +181,45 @@ class Diff:
         return text
 
     def top(self, n: int = 10, by: str = "cumtime", *, direction: str = "both") -> pd.DataFrame:
-        """The ``n`` functions whose ``by`` changed most (``perfkit.ranking.largest_changes``)."""
-        from perfkit.ranking import largest_changes
-
+        """The ``n`` functions whose ``by`` changed most (``largest_changes``)."""
         return largest_changes(self, n, by, direction)
 
     def butterfly(self, selector: str | list[str] | Selector) -> Butterfly:
-        """Exact callers/callees diff of the matched functions (``perfkit.butterfly_diff``)."""
-        from perfkit.butterfly_diff import butterfly_of
-
+        """Exact callers/callees diff of the matched functions (``perfkit.diff.butterfly``)."""
         return butterfly_of(self, selector)
 
     def plot(self, n: int = 15, by: str = "cumtime", *, direction: str = "both") -> Figure:
         """A bar chart of the ``n`` largest changes of ``by`` (a matplotlib ``Figure``)."""
-        from perfkit.render.plots import diff_figure
-
-        return diff_figure(self, n, by, direction)
-
-    def _repr_html_(self) -> str:
-        from perfkit.render.notebook import diff_summary, render_html
-
-        return render_html(diff_summary(self))
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        from perfkit.render.notebook import bundle, diff_summary
-
-        return bundle(diff_summary(self))
+        return display.plot(self, n, by, direction)
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{count} {status}" for status, count in self.status_counts().items())
         return f"<Diff {str(self.base.path)!r} -> {str(self.new.path)!r}: {counts}>"
+
+
+def largest_changes(
+    diff: Diff, n: int = 10, by: str = "cumtime", direction: str = "both"
+) -> pd.DataFrame:
+    """The ``n`` rows of ``diff.functions`` whose ``<by>_delta`` is largest in size.
+
+    ``by`` is one of ``METRICS`` (``cumtime``, ``tottime``, ``ncalls``, ``pcalls``, per-call
+    times, shares); ``direction`` keeps increases (``up``), decreases (``down``) or
+    both.  Rows whose change is zero or unknown are left out; ties keep table order.
+    """
+    if by not in METRICS:
+        raise PerfkitError(f"cannot rank changes by {by!r}; choose from {METRICS}")
+    if direction not in DIRECTIONS:
+        raise PerfkitError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
+    if by in COUNT_METRICS and not diff.counts_comparable:
+        raise PerfkitError("call counts are not comparable: one of the profiles is sampled")
+    delta = pd.Series(diff.functions[f"{by}_delta"]).astype(np.float64).fillna(0.0)
+    if direction == "up":
+        delta = delta.clip(lower=0)
+    elif direction == "down":
+        delta = delta.clip(upper=0)
+    size = delta.abs()
+    order = size[size > 0].sort_values(ascending=False, kind="stable").index
+    return diff.functions.loc[order[:n]]
 
 
 def _run(profile: Profile) -> dict[str, Any]:
@@ -343,3 +354,24 @@ def selection_totals(profile: Profile, selector: Selector) -> dict[str, Any]:
         "tottime": float(rows["tottime"].sum()),
         "cumtime": float(rows["cumtime"].sum()),
     }
+
+
+def butterfly(
+    diff_or_profiles: Diff | tuple[Profile | str | Path, Profile | str | Path],
+    selector: str | list[str] | Selector,
+    **compare_options: float,
+) -> Butterfly:
+    """``perfkit.butterfly(diff, "get_asset_info")`` or ``perfkit.butterfly((base, new), ...)``.
+
+    ``diff_or_profiles`` is a ``Diff`` or a (base, new) pair of profiles or paths;
+    ``compare_options`` go to ``perfkit.compare`` when a pair is given.
+    """
+    if isinstance(diff_or_profiles, Diff):
+        return butterfly_of(diff_or_profiles, selector)
+    base, new = diff_or_profiles
+    paths = [side for side in (base, new) if not isinstance(side, Profile)]
+    loaded = iter(load_many(paths)) if paths else iter(())
+    base_profile, new_profile = (
+        side if isinstance(side, Profile) else next(loaded) for side in (base, new)
+    )
+    return butterfly_of(compare(base_profile, new_profile, **compare_options), selector)

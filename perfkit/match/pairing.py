@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from perfkit.normalise import without_address
+from perfkit.match.normalise import without_address
 
 
 @dataclass(frozen=True)

@@ -1,33 +1,51 @@
-"""``validate(new, baseline, config) -> Verdict``: the seed's validation plan, made executable.
+"""The pipeline: inputs -> measurements -> comparison -> checks -> decision -> ``Verdict``.
 
-The steps, in order: both sides' figures -> can they be compared -> per-metric savings and
-predictions -> improvement (measured, or estimated when the workloads differ) -> the seed's
-prediction checks, scenario table and audit -> guards and significance -> decision -> checklist,
-next steps, top changed functions.
+``validate(new, baseline, config)`` runs the seed's validation plan in order: both sides'
+figures -> can they be compared -> per-metric savings and predictions -> improvement (measured,
+or estimated when the workloads differ) -> the seed's prediction checks, scenario table and
+audit -> guards and significance -> decision -> checklist, next steps, top changed functions.
+
+``validate_inputs(new, baseline=None, *, config=None)`` is the notebook form
+(``perfkit.validate(...)``): paths or loaded ``Profile`` objects (one, or a list of runs), a
+baseline spec (``.toml``) or none at all - then the baseline is found as the command line finds
+it - and settings given as a file, a ``ValidateConfig`` or found from the current folder upwards.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeAlias
 
-from perfkit.model import Profile
-from perfkit.validate import audit
-from perfkit.validate.advice import next_steps
-from perfkit.validate.checklist import checklist
+from perfkit.common.version import __version__
+from perfkit.errors import PerfkitError
+from perfkit.model.profile import Profile, load_many
+from perfkit.validate.baseline import BaselineSpec, is_spec, load_baseline, resolve_baseline
 from perfkit.validate.checks import (
     Check,
+    checklist,
     consistency_checks,
     expected_range_check,
     memory_guard,
     metric_call_guards,
+    operation_seconds,
+    run_cost_model,
+    spec_checks,
     total_time_guard,
     window_check,
 )
-from perfkit.validate.comparison import Comparability, MetricResult, comparability, metric_results
-from perfkit.validate.config import ValidateConfig
-from perfkit.validate.decision import decide
+from perfkit.validate.comparison import (
+    Comparability,
+    MetricResult,
+    Significance,
+    comparability,
+    compare_totals,
+    function_changes,
+    metric_results,
+)
+from perfkit.validate.decision import decide, next_steps
 from perfkit.validate.formulas import (
     Improvement,
     estimated_improvement,
@@ -35,10 +53,8 @@ from perfkit.validate.formulas import (
     scaled_window,
     scenario,
 )
-from perfkit.validate.function_changes import function_changes
-from perfkit.validate.sides import Side, side_from_profiles, side_from_spec
-from perfkit.validate.significance import Significance, compare_totals
-from perfkit.validate.spec import BaselineSpec
+from perfkit.validate.measurements import Side, side_from_profiles, side_from_spec
+from perfkit.validate.settings import ValidateConfig, load_config
 from perfkit.validate.verdict import Verdict
 
 
@@ -109,7 +125,7 @@ def _spec_notes(spec: BaselineSpec | None, config: ValidateConfig) -> list[str]:
 
 
 def _accounting(base: Side, results: Sequence[MetricResult]) -> dict[str, Any]:
-    api = audit.operation_seconds(results)
+    api = operation_seconds(results)
     total = base.total_seconds
     assets = base.workload.assets
     outside = total - api
@@ -137,7 +153,6 @@ def validate(
     target metric's; ``[]`` for none). Raises ``perfkit.errors.PerfkitError`` for a required
     metric that matches nothing, or a ``butterfly`` selector that matches no function.
     """
-    from perfkit import __version__
     from perfkit.errors import PerfkitError
 
     if not new:
@@ -166,8 +181,8 @@ def validate(
             scenario(share, int(target.base.calls), target.per_call_ms / 1e3, base.total_seconds)
             for share in config.scenarios_percent
         )
-    spec_checks, models = audit.spec_checks(base, config)
-    cost_check, cost_model = audit.run_cost_model(base, fresh, results, comp, config)
+    audited, models = spec_checks(base, config)
+    cost_check, cost_model = run_cost_model(base, fresh, results, comp, config)
     significance = _significance(base, fresh, comp, config)
     range_check = expected_range_check(gain, source, config)
     checks: list[Check] = [
@@ -176,7 +191,7 @@ def validate(
         memory_guard(base, fresh, comp, config),
         range_check,
         window_check(gain, source, window),
-        *spec_checks,
+        *audited,
         cost_check,
         *consistency_checks(base, fresh, config),
     ]
@@ -213,3 +228,64 @@ def validate(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         perfkit_version=__version__,
     )
+
+
+Run: TypeAlias = str | os.PathLike[str] | Profile
+Runs: TypeAlias = Run | Iterable[Run]
+
+
+def _as_list(runs: Runs) -> list[Run]:
+    if isinstance(runs, (str, os.PathLike, Profile)):
+        return [runs]
+    return list(runs)
+
+
+def load_runs(runs: Runs) -> list[Profile]:
+    """``Profile`` objects for paths and profiles, in the order given (paths read together)."""
+    items = _as_list(runs)
+    paths = [Path(item) for item in items if not isinstance(item, Profile)]
+    loaded = iter(load_many(paths) if paths else [])
+    return [item if isinstance(item, Profile) else next(loaded) for item in items]
+
+
+def settings(config: str | os.PathLike[str] | ValidateConfig | None) -> ValidateConfig:
+    """A ``ValidateConfig`` as given, read from a file, or found as the command line does."""
+    return config if isinstance(config, ValidateConfig) else load_config(config)
+
+
+def load_baseline_input(
+    baseline: Runs | BaselineSpec | None, config: ValidateConfig
+) -> list[Profile] | BaselineSpec:
+    """The baseline profiles or spec; ``None`` finds the configured or default baseline."""
+    if isinstance(baseline, BaselineSpec):
+        return baseline
+    if baseline is None:
+        return load_baseline(resolve_baseline((), config))
+    items = _as_list(baseline)
+    if not items:
+        raise PerfkitError("no baseline profile")
+    specs = [Path(item) for item in items if not isinstance(item, Profile) and is_spec(Path(item))]
+    if specs:
+        if len(items) > 1:
+            raise PerfkitError(
+                f"{specs[0]}: a baseline spec stands alone; it cannot be mixed with other runs"
+            )
+        return load_baseline(specs)
+    return load_runs(items)
+
+
+def validate_inputs(
+    new: Runs,
+    baseline: Runs | BaselineSpec | None = None,
+    *,
+    config: str | os.PathLike[str] | ValidateConfig | None = None,
+    butterfly: Sequence[str] | None = None,
+) -> Verdict:
+    """Validate ``new`` (a path or ``Profile``, or a list of runs) against ``baseline`` (the
+    same, a spec path or ``BaselineSpec``, or None: the configured or default baseline) with
+    ``config`` (a settings file, a ``ValidateConfig``, or None: found from the current folder).
+    ``butterfly``: selectors whose callers/callees diff the verdict carries (default: the
+    target metric's)."""
+    chosen = settings(config)
+    base = load_baseline_input(baseline, chosen)
+    return validate(load_runs(new), base, chosen, butterfly=butterfly)

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from perfkit.model import Profile
+    from perfkit.model.profile import Profile
 
 ESTIMATED = "[estimated]"
 PRUNED = "[pruned]"

@@ -14,14 +14,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from perfkit.normalise import BUILTIN_MODULE, bare_name, builtin_label, module_names
+from perfkit.common import display
+from perfkit.errors import PerfkitError
+from perfkit.match.normalise import BUILTIN_MODULE, bare_name, builtin_label, module_names
+from perfkit.match.selectors import NoMatchError, parse_selector
+from perfkit.model import callgraph
+from perfkit.model.sidecar import read_sidecar
 from perfkit.reader import RawStats, read_many
-from perfkit.sidecar import read_sidecar
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from perfkit.match import Selector
+    from perfkit.match.selectors import Selector
 
 FUNCTION_COLUMNS = (
     "file",
@@ -68,7 +72,7 @@ def _labels(modules: list[str], lines: list[int], names: list[str]) -> list[str]
     ]
 
 
-class Profile:
+class Profile(display.Displayable):
     """One profile.  Build it with ``perfkit.load(path)``."""
 
     def __init__(
@@ -145,54 +149,32 @@ class Profile:
     def select(
         self, selector: str | list[str] | Selector, *, required: bool = True
     ) -> pd.DataFrame:
-        """The rows of ``functions`` that ``selector`` matches (see ``perfkit.match``).
+        """The rows of ``functions`` that ``selector`` matches (see ``perfkit.match.selectors``).
 
         With ``required`` (the default) a selector that matches nothing raises
-        ``perfkit.match.NoMatchError``, so a typo never passes as "zero calls".
+        ``perfkit.match.selectors.NoMatchError``, so a typo never passes as "zero calls".
         """
-        from perfkit.match import parse_selector
-
         parsed = parse_selector(selector)
         rows = self.functions[parsed.mask(self.functions)]
         if required and rows.empty:
-            from perfkit.match import NoMatchError
-
             raise NoMatchError(f"{self.path}: selector {parsed.text!r} matches no function")
         return rows
 
     def where(self, selector: str | list[str] | Selector) -> pd.DataFrame:
         """The matched functions: location, calls, times, shares, neighbours (``callgraph``)."""
-        from perfkit.callgraph import where
-
-        return where(self, selector)
+        return callgraph.where(self, selector)
 
     def callers(self, selector: str | list[str] | Selector) -> pd.DataFrame:
-        """Exact caller -> function edges of the matched functions (``perfkit.callgraph``)."""
-        from perfkit.callgraph import callers
-
-        return callers(self, selector)
+        """Exact caller -> function edges of the matched functions (``perfkit.model.callgraph``)."""
+        return callgraph.callers(self, selector)
 
     def callees(self, selector: str | list[str] | Selector) -> pd.DataFrame:
-        """Exact function -> callee edges of the matched functions (``perfkit.callgraph``)."""
-        from perfkit.callgraph import callees
-
-        return callees(self, selector)
+        """Exact function -> callee edges of the matched functions (``perfkit.model.callgraph``)."""
+        return callgraph.callees(self, selector)
 
     def plot(self, n: int = 15, by: str = "cumtime") -> Figure:
         """A bar chart of the ``n`` largest functions by ``by`` (a matplotlib ``Figure``)."""
-        from perfkit.render.plots import profile_figure
-
-        return profile_figure(self, n, by)
-
-    def _repr_html_(self) -> str:
-        from perfkit.render.notebook import profile_summary, render_html
-
-        return render_html(profile_summary(self))
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        from perfkit.render.notebook import bundle, profile_summary
-
-        return bundle(profile_summary(self))
+        return display.plot(self, n, by)
 
     def __repr__(self) -> str:
         kind = " sampled" if self.sampled else ""
@@ -200,6 +182,16 @@ class Profile:
             f"<Profile{kind} {str(self.path)!r}: {len(self.functions)} functions, "
             f"{self.total_calls} calls, {self.total_time:.6g} s>"
         )
+
+
+PROFILE_METRICS = ("cumtime", "tottime", "ncalls", "pcalls", "tottime_per_call", "cumtime_per_call")
+
+
+def top_functions(profile: Profile, n: int = 10, by: str = "cumtime") -> pd.DataFrame:
+    """The ``n`` rows of ``profile.functions`` with the largest ``by`` (ties keep file order)."""
+    if by not in PROFILE_METRICS:
+        raise PerfkitError(f"cannot rank functions by {by!r}; choose from {PROFILE_METRICS}")
+    return profile.functions.sort_values(by, ascending=False, kind="stable").head(n)
 
 
 def load(path: str | Path) -> Profile:
