@@ -103,6 +103,8 @@ EXAMPLES := profiles/examples
 examples: $(STAMP)
 	$(PY) -m cProfile -o $(EXAMPLES)/eager.stats $(EXAMPLES)/lazy_tags.py --mode eager
 	$(PY) -m cProfile -o $(EXAMPLES)/lazy.stats $(EXAMPLES)/lazy_tags.py --mode lazy
+	for m in eager lazy; do $(PY) scripts/relative_profile_paths.py $(EXAMPLES)/$$m.stats \
+		--root "$(CURDIR)" -o $(EXAMPLES)/$$m.stats || exit 1; done
 
 bench: $(STAMP)
 	$(PY) -m pytest benchmarks --benchmark-only --benchmark-columns=min,median,mean,rounds

@@ -197,6 +197,7 @@ class RunRecord:
             },
             "cpu_count": os.cpu_count(),
             "git": git_info(Path(autotag.__file__).resolve().parent),
+            "project": {"root": str(Path(autotag.__file__).resolve().parent.parent)},
             "workload": self.workload,
             "http": stats.as_dict(),
             "retries": self.retries,

@@ -1,29 +1,35 @@
 """Turn a pstats key's file into a normalised module name, the same on every machine.
 
 The same source file shows up under different absolute paths in different checkouts, virtualenvs
-and interpreters.  The module name is derived, per file, by the first rule that applies:
+and interpreters.  A module name is a function of the profile alone (and its sidecar): never of
+the current directory or of which files exist where it is read.  Per file, the first rule that
+applies:
 
 1. ``~`` (cProfile) and ``''`` (the ``profile`` module) are C built-ins: module ``~``.
 2. ``<frozen importlib._bootstrap>`` -> ``importlib._bootstrap``; other ``<...>`` names stay.
 3. Anything under ``site-packages`` / ``dist-packages`` (any virtualenv or interpreter): the
    path after the last such folder.
 4. The standard library (``lib/pythonX.Y/``, ``Lib/`` on Windows): the path after it.
-5. A file that exists on this machine (or whose trailing path exists below the current
-   directory, e.g. a profile made in a CI workspace and read in a checkout): its module name as
-   Python would import it, found by walking up through folders that hold ``__init__.py``.
-6. Otherwise the path below the common folder of all such unresolved files in the profile.
+5. Below the project root that the run's sidecar records (``project.root``, written by the
+   autotag harness), or a relative path: the path below the root.
+6. Otherwise the path below the common folder of all such remaining files in the profile (above
+   it while that folder's ``__init__.py`` is among them: a package keeps its name).
 
-Paths become dotted names without the extension; ``pkg/__init__.py`` becomes ``pkg``.
+Paths become dotted names without the extension; ``pkg/__init__.py`` becomes ``pkg``.  Two
+profiles of one program made in different folders can still name a module differently (rule 6
+cuts at a different depth when one run touched more of the tree): ``perfkit.match.pairing``
+pairs such files by the longest path suffix the two profiles share.
 """
 
 from __future__ import annotations
 
-import os
+import posixpath
 import re
 from collections.abc import Iterable
 
 BUILTIN_MODULE = "~"
 _BUILTIN_FILES = frozenset({"~", ""})
+_DRIVE = re.compile(r"^[A-Za-z]:/")
 _FROZEN = re.compile(r"^<frozen (?P<module>[^>]+)>$")
 _LIBRARY_ROOT = re.compile(
     r"^(?:.*/)?(?:site-packages|dist-packages)/"
@@ -66,44 +72,35 @@ def builtin_label(name: str) -> str:
 
 
 def _dotted(relative: str) -> str:
-    relative = _SOURCE_SUFFIX.sub("", relative.strip("/"))
+    relative = "/".join(part for part in relative.split("/") if part not in {"", ".", ".."})
+    relative = _SOURCE_SUFFIX.sub("", relative)
     if relative.endswith("/__init__"):
         relative = relative[: -len("/__init__")]
     return relative.replace("/", ".")
 
 
-def _package_module(path: str) -> str | None:
-    """The import name of an existing source file, or None."""
-    if not os.path.isfile(path):
-        return None
-    folder, name = os.path.split(os.path.abspath(path))
-    parts = [name]
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
-        folder, package = os.path.split(folder)
-        if not package:
-            break
-        parts.append(package)
-    return _dotted("/".join(reversed(parts)))
+def is_source_file(file: str) -> bool:
+    """A file of the profiled program itself: not a built-in, frozen, standard-library or
+    installed-package file (rules 5 and 6 name it)."""
+    if is_builtin(file) or (file.startswith("<") and file.endswith(">")):
+        return False
+    return _LIBRARY_ROOT.match(file.replace("\\", "/")) is None
 
 
-def _local_module(path: str) -> str | None:
-    """Rule 5: the file itself, or its trailing components below the current directory."""
-    found = _package_module(path)
-    if found is not None:
-        return found
-    parts = path.split("/")
-    for start in range(1, len(parts) - 1):
-        if parts[start]:
-            found = _package_module("/".join(parts[start:]))
-            if found is not None:
-                return found
-    return None
+def dotted_below(path: str, folder: str) -> str:
+    """The module name of ``path`` relative to ``folder`` ('' for the root itself)."""
+    path = path.replace("\\", "/")
+    return _dotted(path[len(folder) :] if folder else path)
 
 
-def module_names(files: Iterable[str]) -> dict[str, str]:
-    """Map each distinct file of one profile to its normalised module name."""
+def module_names(files: Iterable[str], root: str | None = None) -> dict[str, str]:
+    """Map each distinct file of one profile to its normalised module name.
+
+    ``root``: the project root the run recorded (rule 5), or None.
+    """
     modules: dict[str, str] = {}
     unresolved: list[str] = []
+    root = posixpath.normpath(root.replace("\\", "/")) if root else None
     for file in dict.fromkeys(files):
         if is_builtin(file):
             modules[file] = BUILTIN_MODULE
@@ -116,29 +113,30 @@ def module_names(files: Iterable[str]) -> dict[str, str]:
         library = _LIBRARY_ROOT.match(path)
         if library:
             modules[file] = _dotted(path[library.end() :])
-            continue
-        local = _local_module(path)
-        if local is not None:
-            modules[file] = local
+        elif root and path.startswith(root + "/"):
+            modules[file] = _dotted(path[len(root) :])
+        elif not path.startswith("/") and not _DRIVE.match(path):
+            modules[file] = _dotted(path)
         else:
-            unresolved.append(file)
-    absolute = [file for file in unresolved if file.replace("\\", "/").startswith("/")]
-    common = _common_folder(absolute)
-    for file in unresolved:
-        path = file.replace("\\", "/")
-        if common and path.startswith(common + "/"):
-            path = path[len(common) :]
-        modules[file] = _dotted(path)
+            unresolved.append(path)
+            modules[file] = path
+    common = _common_folder(unresolved)
+    pending = set(unresolved)
+    while common and f"{common}/__init__.py" in pending:  # a package: keep its name
+        common = posixpath.dirname(common).rstrip("/")
+    for file, path in modules.items():
+        if path in pending:
+            modules[file] = dotted_below(path, common if path.startswith(common + "/") else "")
     return modules
 
 
 def _common_folder(files: list[str]) -> str:
     """The deepest folder that holds every one of ``files`` (absolute paths), or ''."""
-    folders = [os.path.dirname(file.replace("\\", "/")) for file in files]
+    folders = [posixpath.dirname(file) for file in files]
     if not folders:
         return ""
     try:
-        common = os.path.commonpath(folders)
+        common = posixpath.commonpath(folders)
     except ValueError:
         return ""
     return "" if common == "/" else common

@@ -1,5 +1,12 @@
 """Pair the functions of two profiles: same normalised module and name, nearest line.
 
+Pairing is a function of the two profiles' tables alone.  First the program's own files (not
+built-ins, standard library or installed packages) are re-rooted: the two profiles may come
+from checkouts at different absolute paths (``/a/x/proj``, ``/b/proj-2``, a CI workspace
+``job@2``), so the folders under which both hold the same relative paths are found from the
+longest path suffix each pair of files shares (most shared files first), and files below them
+are named by their path below that folder, the same on both sides.  Then:
+
 Lines drift when code above a function is edited, so the line is only a tie-breaker:
 
 1. Within each (module, name) group, functions pair in line order with the smallest total line
@@ -18,12 +25,20 @@ Built-in names are compared without the memory addresses some carry
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from perfkit.match.normalise import without_address
+from perfkit.match.normalise import dotted_below, is_source_file, without_address
+
+#: A file name held by more files than this on a side (``__init__.py`` of a large tree) casts no
+#: vote for a root: the other files of the program decide, and the work stays linear.
+_MAX_NAMESAKES = 64
+_MAX_ROOTS = 16
+
+Parts = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -86,10 +101,72 @@ def _suffix_related(first: str, second: str) -> bool:
     return first == second or first.endswith("." + second) or second.endswith("." + first)
 
 
+def _parts(path: str) -> Parts:
+    return tuple(part for part in path.replace("\\", "/").split("/") if part)
+
+
+def _shared_suffix(first: Parts, second: Parts) -> int:
+    size = 0
+    limit = min(len(first), len(second))
+    while size < limit and first[-1 - size] == second[-1 - size]:
+        size += 1
+    return size
+
+
+def _best_root(base: list[Parts], new: list[Parts]) -> tuple[Parts, Parts] | None:
+    """The (base folder, new folder) pair under which most files have the same relative path."""
+    namesakes: dict[str, list[Parts]] = defaultdict(list)
+    for parts in new:
+        namesakes[parts[-1]].append(parts)
+    base_names = Counter(parts[-1] for parts in base)
+    votes: Counter[tuple[Parts, Parts]] = Counter()
+    for parts in base:
+        others = namesakes.get(parts[-1], [])
+        if len(others) > _MAX_NAMESAKES or base_names[parts[-1]] > _MAX_NAMESAKES:
+            continue
+        for other in others:
+            size = _shared_suffix(parts, other)
+            votes[(parts[: len(parts) - size], other[: len(other) - size])] += 1
+    if not votes:
+        return None
+    return min(votes, key=lambda roots: (-votes[roots], len(roots[0]) + len(roots[1]), roots))
+
+
+def _below(parts: Parts, root: Parts) -> bool:
+    return parts[: len(root)] == root and len(parts) > len(root)
+
+
+def _rerooted(base: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both tables with the program's own files named below their shared roots."""
+    files = [
+        {file: _parts(file) for file in dict.fromkeys(table["file"]) if is_source_file(file)}
+        for table in (base, new)
+    ]
+    if files[0].keys() == files[1].keys():
+        return base, new
+    names: list[dict[str, str]] = [{}, {}]
+    left, right = dict(files[0]), dict(files[1])
+    for _ in range(_MAX_ROOTS):
+        roots = _best_root(list(left.values()), list(right.values()))
+        if roots is None:
+            break
+        for side, pending, root in ((0, left, roots[0]), (1, right, roots[1])):
+            for file, parts in list(pending.items()):
+                if _below(parts, root):
+                    names[side][file] = dotted_below("/".join(parts[len(root) :]), "")
+                    del pending[file]
+    return tuple(  # type: ignore[return-value]
+        table.assign(module=table["file"].map(found).fillna(table["module"]))
+        if found
+        else table
+        for table, found in zip((base, new), names, strict=True)
+    )
+
+
 def pair_functions(base: pd.DataFrame, new: pd.DataFrame) -> Pairing:
     """Pair the rows of two ``Profile.functions`` tables."""
     keys = ["module", "name"]
-    base, new = _stable_names(base), _stable_names(new)
+    base, new = _rerooted(_stable_names(base), _stable_names(new))
     base_keys = base[keys].reset_index()
     new_keys = new[keys].reset_index()
     base_counts = base_keys.groupby(keys, sort=False)["id"].transform("size")

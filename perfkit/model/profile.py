@@ -72,6 +72,13 @@ def _labels(modules: list[str], lines: list[int], names: list[str]) -> list[str]
     ]
 
 
+def _project_root(metadata: dict[str, Any] | None) -> str | None:
+    """The project root the sidecar recorded (``project.root``), if it is a usable path."""
+    project = (metadata or {}).get("project")
+    root = project.get("root") if isinstance(project, dict) else None
+    return root if isinstance(root, str) and root.strip("/\\") else None
+
+
 class Profile(display.Displayable):
     """One profile.  Build it with ``perfkit.load(path)``."""
 
@@ -83,7 +90,7 @@ class Profile(display.Displayable):
         self.warnings = warnings
         self.decoder = raw.decoder
         n = raw.n_functions
-        module_of = module_names(raw.files)
+        module_of = module_names(raw.files, _project_root(metadata))
         modules = [module_of[file] for file in raw.files]
         lines = raw.line.tolist()
         labels = _labels(modules, lines, raw.names)

@@ -111,18 +111,29 @@ def test_library_paths_normalise_the_same_everywhere(file: str, module: str) -> 
     assert module_names([file])[file] == module
 
 
-def test_workspace_files_get_their_import_name(tmp_path: Path, monkeypatch) -> None:
+def test_module_names_ignore_the_reading_machine(tmp_path: Path, monkeypatch) -> None:
+    """A file that exists here, read from inside its package, is named as one that does not."""
     package = tmp_path / "checkout" / "app" / "engine"
     package.mkdir(parents=True)
     (package.parent / "__init__.py").write_text("")
     (package / "__init__.py").write_text("")
     (package / "wrapper.py").write_text("")
-    local = str(package / "wrapper.py")
-    # The same file as a CI workspace saw it: resolved through the current directory.
-    ci = "/var/lib/jenkins/workspace/job-7/app/engine/wrapper.py"
+    files = [str(package / "wrapper.py"), str(package.parent / "__init__.py")]
+    elsewhere = module_names(files)
     monkeypatch.chdir(tmp_path / "checkout")
-    modules = module_names([local, ci])
-    assert modules[local] == modules[ci] == "app.engine.wrapper"
+    assert module_names(files) == elsewhere == {files[0]: "app.engine.wrapper", files[1]: "app"}
+
+
+def test_a_recorded_project_root_names_files_below_it() -> None:
+    root = "/var/lib/jenkins/workspace/job@2"
+    files = [f"{root}/app/engine/wrapper.py", f"{root}/app/__init__.py", "/opt/tool/x.py"]
+    modules = module_names(files, root=root + "/")
+    assert modules == {files[0]: "app.engine.wrapper", files[1]: "app", files[2]: "x"}
+
+
+def test_relative_paths_are_already_below_the_root() -> None:
+    files = ["prog.py", "./lib/helper.py"]
+    assert module_names(files) == {files[0]: "prog", files[1]: "lib.helper"}
 
 
 def test_unresolvable_workspaces_lose_their_common_prefix() -> None:
