@@ -156,9 +156,7 @@ def _rerooted(base: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
                     names[side][file] = dotted_below("/".join(parts[len(root) :]), "")
                     del pending[file]
     return tuple(  # type: ignore[return-value]
-        table.assign(module=table["file"].map(found).fillna(table["module"]))
-        if found
-        else table
+        table.assign(module=table["file"].map(found).fillna(table["module"])) if found else table
         for table, found in zip((base, new), names, strict=True)
     )
 

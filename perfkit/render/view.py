@@ -384,12 +384,22 @@ def _breakdown(v: dict[str, Any]) -> Table:
                 "-" if stated is None else f"{stated:g} %",
             )
         )
+    threaded = [
+        f"the {role} run's are of its time summed over {v[key]['threads']} threads"
+        for role, key in (("baseline", "baseline"), ("new", "new"))
+        if v[key].get("threads", 1) > 1
+    ]
+    caption = (
+        "Categories overlap (socket I/O happens inside the API operations): shares do not add "
+        "up to 100 %."
+    )
+    if threaded:
+        caption += " Shares of wall time, except: " + "; ".join(threaded) + "."
     return Table(
         columns=("category", "baseline time", "share", "new time", "share", "stated share"),
         rows=tuple(rows),
         numeric=(1, 2, 3, 4, 5),
-        caption="Categories overlap (socket I/O happens inside the API operations): shares do "
-        "not add up to 100 %.",
+        caption=caption,
     )
 
 

@@ -89,7 +89,7 @@ def next_steps(decision: Decision, results: Sequence[MetricResult], new: Side) -
     steps: list[str] = []
     if decision.band is not None and decision.band.action:
         steps.append(f"{decision.band.decision}: {decision.band.action}")
-    total = new.total_seconds
+    total = new.share_seconds
     operations = sorted(
         (r for r in results if r.definition.operation and r.new.found and r.new.seconds),
         key=lambda r: r.new.seconds or 0.0,
@@ -100,7 +100,7 @@ def next_steps(decision: Decision, results: Sequence[MetricResult], new: Side) -
         per_call = f", {result.new_per_call_ms:.2f} ms per call" if result.new_per_call_ms else ""
         steps.append(
             f"{result.name}: {fmt_calls(result.new.calls or 0)} calls, {fmt_seconds(seconds)} "
-            f"({seconds / total * 100:.1f} % of the new run{per_call}): fewer or batched "
+            f"({seconds / total * 100:.1f} % {new.share_basis}{per_call}): fewer or batched "
             "requests here save the most"
         )
     by_name = {r.name: r for r in results}
@@ -109,7 +109,7 @@ def next_steps(decision: Decision, results: Sequence[MetricResult], new: Side) -
         share = socket.new.seconds / total * 100
         if share >= 50:
             steps.append(
-                f"socket I/O is {share:.1f} % of the new run: the run waits on the network, so "
+                f"socket I/O is {share:.1f} % {new.share_basis}: the run waits on the network, so "
                 "removing requests beats faster Python code"
             )
     for result in results:

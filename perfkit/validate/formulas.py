@@ -31,8 +31,9 @@ def fmt_ms(value: float) -> str:
 
 
 def fmt_calls(value: float) -> str:
-    """Call counts: exact integers with separators; scaled (fractional) counts to one decimal."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    """Call counts as whole numbers with separators (a count scaled to another workload is rounded:
+    the report says where counts are scaled)."""
+    return f"{round(value):,}"
 
 
 def fmt_percent(value: float, digits: int = 1) -> str:

@@ -206,6 +206,8 @@ class Run:
     wall_seconds: float | None
     metadata: dict[str, Any] | None
     warnings: tuple[str, ...] = ()
+    threads: int = 1
+    thread_seconds: float | None = None  # the profile's total, summed over ``threads``
 
 
 @attrs.frozen
@@ -256,14 +258,34 @@ class Side:
     def totals_per_run(self) -> tuple[float, ...]:
         return tuple(run.total_seconds for run in self.runs)
 
+    @property
+    def threads(self) -> int:
+        return max((run.threads for run in self.runs), default=1)
+
+    @property
+    def share_seconds(self) -> float:
+        """What a metric's seconds are a share of.  A metric's seconds are summed over the
+        profiled threads, so with worker threads they are a share of the thread time (the
+        profile's total), not of the wall time that is the run's total."""
+        if self.threads > 1:
+            return float(
+                statistics.median(run.thread_seconds or run.total_seconds for run in self.runs)
+            )
+        return self.total_seconds
+
+    @property
+    def share_basis(self) -> str:
+        """How a share of ``share_seconds`` reads in a sentence."""
+        if self.threads > 1:
+            return f"of the {self.role} run's time summed over {self.threads} threads"
+        return f"of the {self.role} run"
+
 
 def _median(values: Sequence[float]) -> float:
-    median = statistics.median(values)
-    return (
-        int(median)
-        if float(median).is_integer() and all(isinstance(v, int) for v in values)
-        else median
-    )
+    """The median; for call counts the lower median, a count one of the runs really made."""
+    if all(isinstance(v, int) for v in values):
+        return statistics.median_low(values)
+    return statistics.median(values)
 
 
 def _run_of(profile: Profile) -> Run:
@@ -295,6 +317,8 @@ def _run_of(profile: Profile) -> Run:
         wall_seconds=wall,
         metadata=profile.metadata,
         warnings=tuple(warnings),
+        threads=threads if isinstance(threads, int) and threads > 1 else 1,
+        thread_seconds=profile.total_time,
     )
 
 

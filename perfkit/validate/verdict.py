@@ -204,6 +204,8 @@ def _side(side: Side) -> dict[str, Any]:
         "kind": side.kind,
         "label": side.label,
         "total_seconds": side.total_seconds,
+        "threads": side.threads,
+        "share_seconds": side.share_seconds,
         "peak_rss_bytes": side.peak_rss_bytes,
         "workload": attrs.asdict(side.workload),
         "workload_text": side.workload.describe(),
@@ -300,12 +302,12 @@ def _breakdown(v: Verdict) -> list[dict[str, Any]]:
             {
                 "metric": name,
                 "baseline_seconds": base_s,
-                "baseline_share_percent": base_s / v.baseline.total_seconds * 100
-                if base_s is not None and v.baseline.total_seconds
+                "baseline_share_percent": base_s / v.baseline.share_seconds * 100
+                if base_s is not None and v.baseline.share_seconds
                 else None,
                 "new_seconds": new_s,
-                "new_share_percent": new_s / v.new.total_seconds * 100
-                if new_s is not None and v.new.total_seconds
+                "new_share_percent": new_s / v.new.share_seconds * 100
+                if new_s is not None and v.new.share_seconds
                 else None,
                 "stated_share_percent": result.base.stated_share_percent,
                 "found": result.base.found or result.new.found,

@@ -131,7 +131,7 @@ def test_runs_with_different_counts_are_reported(tmp_path: Path, config) -> None
     verdict = validate(perfkit.load_many(new), perfkit.load_many(base), config)
     check = {c.name: c for c in verdict.checks}["consistency.calls.baseline"]
     assert check.outcome == "warn" and "get_asset_info: 60, 62" in check.message
-    assert verdict.target.base.calls == 61  # the median
+    assert verdict.target.base.calls == 60  # the lower median: a count one run really made
     assert not verdict.target.base.consistent
 
 
