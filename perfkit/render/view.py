@@ -564,7 +564,10 @@ def build_view(v: dict[str, Any]) -> View:
     return View(
         status=v["status"],
         status_title=STATUS_TITLES[v["status"]],
-        decision=band["decision"] if band else "NO DECISION",
+        # one headline word: the band's, unless significance or a veto changed the status
+        decision=band["decision"]
+        if band and band["status"] == v["status"]
+        else STATUS_TITLES[v["status"]],
         band_label=band["label"] if band else "-",
         action=label(band["action"], 400) if band else "",
         headline=label(v["headline"], 400),
