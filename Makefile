@@ -20,9 +20,15 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
-test: $(STAMP) $(CHROMIUM)
+# The pprof export is checked by Go's own `go tool pprof`, from Debian's golang-go.
+GO := /usr/bin/go
+
+$(GO):
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y golang-go
+
+test: $(STAMP) $(CHROMIUM) $(GO)
 	$(VENV)/bin/ruff check .
-	PERFKIT_REQUIRE_BROWSER=1 $(PY) -m pytest
+	PERFKIT_REQUIRE_BROWSER=1 PERFKIT_REQUIRE_GO=1 $(PY) -m pytest
 
 # The long runs (tests marked `long`, left out of `make test`): the pstats reader's fuzz tests
 # with FUZZ_SCALE times their usual number of inputs (about 15 minutes at the default 40).

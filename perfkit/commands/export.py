@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from perfkit.commands.common import add_command, non_negative_float, warn
 from perfkit.common.output import STDOUT, write_output
 from perfkit.errors import PerfkitError
 from perfkit.export.folded import UNITS, write_folded
+from perfkit.export.pprof import write_pprof
 from perfkit.export.pstats_copy import estimated_edges, write_pstats
 from perfkit.export.speedscope import write_speedscope
 from perfkit.export.tables import TABLES, write_csv, write_json, write_parquet
 from perfkit.model.profile import load
+from perfkit.model.sidecar import sidecar_path
 from perfkit.model.stacks import (
     DEFAULT_MIN_SHARE,
     ESTIMATED,
@@ -23,9 +26,8 @@ from perfkit.model.stacks import (
 )
 from perfkit.reader import read_stats
 
-FORMATS = ("csv", "json", "parquet", "collapsed", "speedscope", "pstats")
-BINARY_FORMATS = ("parquet", "pstats")
-STACK_FORMATS = ("collapsed", "speedscope")
+FORMATS = ("csv", "json", "parquet", "collapsed", "speedscope", "pprof", "pstats")
+BINARY_FORMATS = ("parquet", "pprof", "pstats")
 
 EXAMPLES = """\
 examples:
@@ -36,10 +38,13 @@ examples:
   perfkit export run.stats --format collapsed -o run.folded    # flamegraph.pl, speedscope
   flamegraph.pl --countname us run.folded > run.svg
   perfkit export run.stats --format speedscope -o run.speedscope.json
+  perfkit export run.stats --format pprof -o run.pb.gz   # go tool pprof, Pyroscope, Grafana
+  go tool pprof -top -sample_index=calls run.pb.gz
   perfkit export py2-run.stats --format pstats -o plain.stats   # for tools built on pstats
 
 Folded stacks are estimated: pstats keeps each function's calls and times per direct caller,
-not whole stacks.  Frames after an [estimated] frame are estimates (see docs/perfkit-api.md).
+not whole stacks.  Frames after an [estimated] frame are estimates; in pprof files, samples
+labelled stack=estimated hold estimated frames (see docs/perfkit-api.md).
 """
 
 
@@ -57,8 +62,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export a profile's tables or estimated stacks",
         "Write a pstats profile as tables (csv, json, parquet) or as call stacks estimated "
         "from its caller edges (collapsed: folded stacks for flamegraph.pl, speedscope and "
-        "other flame graph tools; speedscope: speedscope's JSON format), or as a plain pstats "
-        "file that this Python's pstats loads (from Python 2, profile-module or .gz files).",
+        "other flame graph tools; speedscope: speedscope's JSON format; pprof: gzipped "
+        "profile.proto with calls and time for go tool pprof, Pyroscope and Grafana), or as a "
+        "plain pstats file that this Python's pstats loads (from Python 2, profile-module or .gz "
+        "files).",
         EXAMPLES,
     )
     parser.add_argument("file", metavar="FILE", help="a pstats file (cProfile/profile output)")
@@ -69,7 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="OUT",
         default=STDOUT,
         help="file to write (replaced only once complete); '-' or nothing: standard output "
-        "(parquet and pstats need a file)",
+        "(parquet, pprof and pstats need a file)",
     )
     parser.add_argument(
         "--table",
@@ -88,28 +95,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_share,
         default=DEFAULT_MIN_SHARE,
         metavar="FRACTION",
-        help="collapsed and speedscope: callees with less than this share of the total time "
+        help="collapsed, speedscope and pprof: callees with less than this share of the total time "
         f"are gathered in a {PRUNED} frame instead of being expanded "
         f"(default: {DEFAULT_MIN_SHARE}; 0 expands everything)",
     )
     parser.set_defaults(run=run)
 
 
-def _stacks_note(stacks: list[Stack], total: float, min_share: float) -> str:
+def _stacks_note(stacks: list[Stack], total: float, min_share: float, marking: str) -> str:
     estimated = sum(stack.seconds for stack in stacks if stack.estimated)
     share = estimated / total * 100 if total else 0.0
     return (
         "stacks are estimated from caller edges: a frame's time below its direct caller is "
-        "split across its callees in proportion to each edge's cumtime; frames after "
-        f"{ESTIMATED} are estimates, recursion is cut at {RECURSION}, callees under "
+        f"split across its callees in proportion to each edge's cumtime; {marking} "
+        f"are estimates, recursion is cut at {RECURSION}, callees under "
         f"{min_share:g} of the time are gathered in {PRUNED}. "
         f"{share:.1f} % of the time is in estimated stacks."
     )
 
 
+def _refuse_own_input(source: str, target: str) -> None:
+    """An export never replaces the profile it reads, nor that profile's sidecar."""
+    if target == STDOUT:
+        return
+    output = Path(target).resolve()
+    for kept in (Path(source), sidecar_path(Path(source))):
+        if output == kept.resolve():
+            raise PerfkitError(f"{target}: is the input {kept.name}; give another output file")
+
+
 def run(args: argparse.Namespace) -> int:
     if args.format in BINARY_FORMATS and args.output == STDOUT:
         raise PerfkitError(f"{args.format} is a binary format: give a file with -o OUT")
+    _refuse_own_input(args.file, args.output)
     if args.format == "pstats":
         raw = read_stats(args.file)
         write_output(args.output, lambda stream: write_pstats(raw, stream))
@@ -131,12 +149,17 @@ def run(args: argparse.Namespace) -> int:
         write_output(args.output, lambda stream: write_json(profile, stream))
     else:
         stacks = estimate_stacks(profile, min_share=args.min_share)
+        marking = f"frames after {ESTIMATED}"
         if args.format == "collapsed":
             write_output(args.output, lambda stream: write_folded(stacks, stream, args.unit))
+        elif args.format == "pprof":
+            write_output(args.output, lambda stream: write_pprof(profile, stacks, stream))
+            marking = "in samples labelled stack=estimated, the frames after exact_frames"
         else:
             write_output(args.output, lambda stream: write_speedscope(profile, stacks, stream))
         total = sum(stack.seconds for stack in stacks)
-        print(f"perfkit: note: {_stacks_note(stacks, total, args.min_share)}", file=sys.stderr)
+        note = _stacks_note(stacks, total, args.min_share, marking)
+        print(f"perfkit: note: {note}", file=sys.stderr)
     if args.output != STDOUT:
         print(f"{args.format} export of {args.file} written to {args.output}", file=sys.stderr)
     return 0

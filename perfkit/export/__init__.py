@@ -1,2 +1,3 @@
 """Write a profile in other tools' formats: tables (CSV, JSON, Parquet), folded stacks
-(flamegraph.pl, speedscope, ...) and speedscope's own JSON.  See docs/perfkit-api.md."""
+(flamegraph.pl, speedscope, ...), speedscope's own JSON and pprof's profile.proto (go tool pprof,
+Pyroscope, Grafana).  See docs/perfkit-api.md."""
