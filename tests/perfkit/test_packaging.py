@@ -82,3 +82,14 @@ def test_autotag_with_its_extra_runs() -> None:
     assert result.returncode == 2  # argparse: a command is required
     assert "usage: autotag" in result.stderr
     assert "not installed" not in result.stderr
+
+
+def test_the_pytest_plugin_module_loads_no_perfkit_until_asked() -> None:
+    """pytest imports every installed plugin at start-up: perfkit (pandas, matplotlib) must
+    wait until a --perfkit-* option asks for it."""
+    code = "import sys, pytest_perfkit; print(sorted(m for m in sys.modules if m.split('.')[0] in"
+    code += " ('perfkit', 'pandas', 'matplotlib')))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout == "[]\n"
