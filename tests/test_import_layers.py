@@ -24,7 +24,7 @@ PERFKIT_LAYERS = (
     ("perfkit.match",),
     ("perfkit.model",),
     ("perfkit.diff",),
-    ("perfkit.validate", "perfkit.timeline", "perfkit.export"),
+    ("perfkit.validate", "perfkit.timeline", "perfkit.export", "perfkit.callgate"),
     ("perfkit.render",),
     ("perfkit.commands",),
     ("perfkit.cli",),
