@@ -112,6 +112,16 @@ def _decision_check(status: str, reasons: Sequence[str]) -> Check:
     return Check("decision", "decision", "the verdict is go", outcome, " ".join(reasons))
 
 
+def _settings_notes(config: ValidateConfig) -> list[str]:
+    """Settings nobody passed are named first: a perfkit.toml lying around changes the verdict."""
+    if not config.implicit:
+        return []
+    return [
+        f"settings from {config.source}, found from the current folder upwards "
+        "(--config FILE chooses them)"
+    ]
+
+
 def _spec_notes(spec: BaselineSpec | None, config: ValidateConfig) -> list[str]:
     if spec is None:
         return []
@@ -224,7 +234,13 @@ def validate(
         next_steps=tuple(next_steps(decision, results, fresh)),
         top_changes=changes.top_changes,
         butterflies=changes.butterflies,
-        notes=(*comp.notes, *notes, *_spec_notes(base.spec, config), *changes.notes),
+        notes=(
+            *_settings_notes(config),
+            *comp.notes,
+            *notes,
+            *_spec_notes(base.spec, config),
+            *changes.notes,
+        ),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         perfkit_version=__version__,
     )

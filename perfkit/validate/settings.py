@@ -97,6 +97,7 @@ class ValidateConfig:
     alpha: float
     exit_codes: dict[str, int]
     top_changes: int = 15
+    implicit: bool = False  # found by searching from the current folder, not given
 
     def metric(self, name: str) -> MetricDef:
         for metric in self.metrics:
@@ -283,7 +284,8 @@ def load_config(
     if settings is None:
         return build_config({}, where="built-in defaults", base_dir=Path.cwd())
     user, prefix = _user_settings(settings)
-    return build_config(user, where=str(settings), prefix=prefix, base_dir=settings.parent)
+    config = build_config(user, where=str(settings), prefix=prefix, base_dir=settings.parent)
+    return attrs.evolve(config, implicit=path is None)
 
 
 _MAX_SETTINGS_BYTES = 4 * 1024 * 1024

@@ -198,3 +198,16 @@ def test_cli_butterfly_option(client_pair, tmp_path: Path) -> None:
     missing = run_perfkit("compare", base, new, "--butterfly", "nope")
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1
     assert "'nope' matches no function" in missing.stderr
+
+
+def test_settings_found_implicitly_are_named_first(client_pair, tmp_path, monkeypatch) -> None:
+    base, new = client_pair
+    folder = tmp_path / "project" / "sub"
+    folder.mkdir(parents=True)
+    (tmp_path / "project" / "perfkit.toml").write_text("scenarios_percent = [25.0]\n")
+    monkeypatch.chdir(folder)
+    found = perfkit.validate(new, baseline=base)
+    assert found.notes[0].startswith(f"settings from {tmp_path / 'project' / 'perfkit.toml'}")
+    given = perfkit.validate(new, baseline=base, config=tmp_path / "project" / "perfkit.toml")
+    assert not any(note.startswith("settings from") for note in given.notes)
+    assert found.config.implicit and not given.config.implicit
