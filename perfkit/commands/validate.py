@@ -21,6 +21,7 @@ from perfkit.model.profile import load_many
 from perfkit.render.terminal import console
 from perfkit.render.verdict_terminal import print_verdict
 from perfkit.validate import load_baseline, load_config, resolve_baseline, validate
+from perfkit.validate.settings import with_targets
 
 EXAMPLES = """\
 examples:
@@ -66,6 +67,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--config", metavar="FILE", help="a perfkit.toml or pyproject.toml")
     parser.add_argument(
+        "--target",
+        metavar="SELECTOR",
+        action="append",
+        default=[],
+        help="judge the calls of the functions SELECTOR matches (repeatable; the first is the "
+        "target of the headline and predictions); one that matches nothing in either profile "
+        "is an error",
+    )
+    parser.add_argument(
         "--limit",
         type=positive_int,
         default=15,
@@ -84,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     new_paths = [*args.new, *args.more_new]
     if not new_paths:
         raise PerfkitError("no new profile: give NEW (or --new FILE ...)")
-    config = load_config(args.config)
+    config = with_targets(load_config(args.config), args.target)
     baseline_paths = resolve_baseline(args.baseline, config)
     baseline = load_baseline(baseline_paths)
     new = load_many(new_paths)

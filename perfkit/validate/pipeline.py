@@ -174,7 +174,12 @@ def validate(
             raise PerfkitError("no baseline profile")
         base = side_from_profiles("baseline", baseline, config)
     fresh = side_from_profiles("new", new, config)
+    for name in config.targets_given:
+        if not (fresh.metrics[name].found or base.metrics[name].found):
+            raise PerfkitError(f"--target {name!r} matches no function in either profile")
     for definition in config.metrics:
+        if definition.name in config.targets_given:
+            continue
         if definition.required and not fresh.metrics[definition.name].found:
             raise PerfkitError(
                 f"metric {definition.name!r} is required but its selector "

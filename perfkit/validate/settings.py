@@ -15,6 +15,7 @@ import copy
 import json
 import math
 import tomllib
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -98,6 +99,7 @@ class ValidateConfig:
     exit_codes: dict[str, int]
     top_changes: int = 15
     implicit: bool = False  # found by searching from the current folder, not given
+    targets_given: tuple[str, ...] = ()  # ``--target`` selectors: must match in either profile
 
     def metric(self, name: str) -> MetricDef:
         for metric in self.metrics:
@@ -266,6 +268,28 @@ def build_config(
         alpha=float(data["significance"]["alpha"]),
         exit_codes=dict(data["exit_codes"]),
         top_changes=int(data.get("top_changes", 15)),
+    )
+
+
+def with_targets(config: ValidateConfig, selectors: Sequence[str]) -> ValidateConfig:
+    """``config`` with one call-count metric per selector (named by its text, must match in at
+    least one profile), the first of them the target; ``--target`` on the command line."""
+    if not selectors:
+        return config
+    defined = {metric.name: metric for metric in config.metrics}
+    for text in selectors:
+        try:
+            selector = parse_selector(text)
+        except SelectorError as exc:
+            raise ConfigError(f"--target {text!r}: {exc}") from None
+        defined[text] = MetricDef(
+            name=text, selector=selector, description="--target", required=True
+        )
+    return attrs.evolve(
+        config,
+        metrics=tuple(defined.values()),
+        target=selectors[0],
+        targets_given=tuple(selectors),
     )
 
 

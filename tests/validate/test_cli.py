@@ -160,3 +160,27 @@ def test_report_into_a_file_path_is_refused(autotag_runs: dict, tmp_path: Path) 
     )
     assert result.returncode == 2 and "not a folder" in result.stderr
     assert (tmp_path / "taken").read_text() == "keep me\n"
+
+
+def test_target_selectors_judge_their_calls(client_pair, tmp_path: Path) -> None:
+    base, new = client_pair
+    out = tmp_path / "verdict.json"
+    done = run_perfkit(
+        "validate", new, "--baseline", base, "--target", "get_tag_names",
+        "--target", "has_tag", "--json", out, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode in (0, 1, 3), done.stderr
+    verdict = read_json(out)
+    assert verdict["config"]["target"] == "get_tag_names"
+    names = {metric["name"] for metric in verdict["metrics"]}
+    assert {"get_tag_names", "has_tag"} <= names
+    assert "get_tag_names calls" in verdict["headline"]
+
+
+def test_a_target_that_matches_nothing_is_an_error(client_pair, tmp_path: Path) -> None:
+    base, new = client_pair
+    done = run_perfkit("validate", new, "--baseline", base, "--target", "no_such_function")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "perfkit: error: --target 'no_such_function' matches no function in either profile"
+    ]
