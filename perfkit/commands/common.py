@@ -1,10 +1,19 @@
-"""Helpers shared by the sub-commands: argument types, help layout, warnings."""
+"""Helpers shared by the sub-commands: argument types, help layout, warnings, output guard."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Iterable
+from pathlib import Path
+
+from perfkit.common.guard import OutputGuard
+from perfkit.model.sidecar import sidecar_path
+
+FORCE_HELP = (
+    "replace existing files that perfkit did not write (never the command's own inputs, "
+    "which are always kept)"
+)
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -47,3 +56,17 @@ def non_negative_float(text: str) -> float:
 def warn(messages: Iterable[str]) -> None:
     for message in messages:
         print(f"perfkit: warning: {message}", file=sys.stderr)
+
+
+def add_force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def output_guard(
+    args: argparse.Namespace, profiles: Iterable[str | Path], others: Iterable[str | Path] = ()
+) -> OutputGuard:
+    """The guard of a command that reads ``profiles`` (kept with their sidecars) and ``others``."""
+    kept: list[str | Path] = []
+    for profile in profiles:
+        kept += [profile, sidecar_path(Path(profile))]
+    return OutputGuard([*kept, *others], force=args.force)

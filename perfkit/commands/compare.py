@@ -7,14 +7,16 @@ import sys
 
 from rich.text import Text
 
-from perfkit.commands.common import HelpFormatter, positive_int, warn
+from perfkit.commands.common import HelpFormatter, add_force, output_guard, positive_int, warn
 from perfkit.commands.reporting import (
     add_report_options,
     check_report_options,
+    check_report_targets,
     documented,
     wants_reports,
     write_reports,
 )
+from perfkit.common.guard import guarding
 from perfkit.diff.compare import compare, selection_totals, top_changes
 from perfkit.errors import PerfkitError
 from perfkit.match.selectors import parse_selector
@@ -37,8 +39,10 @@ examples:
   perfkit compare baseline.stats new.stats --html report/ --junit perfkit.xml
   perfkit compare baseline.stats new.stats --butterfly get_asset_info   # callers/callees
 
-The report options write the same report as 'perfkit validate NEW --baseline BASE'; compare
-itself always exits 0 when it could read both profiles.
+Outputs never replace an input (a profile, its sidecar, the settings) and replace an existing
+file only when perfkit wrote it, or with --force.  The report options write the same report
+as 'perfkit validate NEW --baseline BASE'; compare itself always exits 0 when it could read
+both profiles.
 """
 
 
@@ -78,6 +82,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--config", metavar="FILE", help="settings for the report options (perfkit.toml)"
     )
     add_report_options(parser, json_flag="--verdict-json")
+    add_force(parser)
     parser.set_defaults(run=run)
 
 
@@ -115,6 +120,15 @@ def run(args: argparse.Namespace) -> int:
     check_report_options(args)
     if args.json == "-" and (args.markdown == "-" or args.verdict_json == "-"):
         raise PerfkitError("only one output can go to stdout ('-')")
+    guard = output_guard(args, [args.base, args.new], [args.config] if args.config else [])
+    if args.json:
+        guard.check(args.json, "JSON diff")
+    check_report_targets(guard, args)
+    with guarding(guard):
+        return _compare(args)
+
+
+def _compare(args: argparse.Namespace) -> int:
     selectors = [parse_selector(text) for text in args.match]
     base, new = load_many([args.base, args.new])
     warn(base.warnings + new.warnings)

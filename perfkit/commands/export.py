@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from perfkit.commands.common import add_command, non_negative_float, warn
+from perfkit.commands.common import add_command, add_force, non_negative_float, output_guard, warn
+from perfkit.common.guard import guarding
 from perfkit.common.output import STDOUT, write_output
 from perfkit.errors import PerfkitError
 from perfkit.export.folded import UNITS, write_folded
@@ -15,7 +15,6 @@ from perfkit.export.pstats_copy import estimated_edges, write_pstats
 from perfkit.export.speedscope import write_speedscope
 from perfkit.export.tables import TABLES, write_csv, write_json, write_parquet
 from perfkit.model.profile import load
-from perfkit.model.sidecar import sidecar_path
 from perfkit.model.stacks import (
     DEFAULT_MIN_SHARE,
     ESTIMATED,
@@ -45,6 +44,10 @@ examples:
 Folded stacks are estimated: pstats keeps each function's calls and times per direct caller,
 not whole stacks.  Frames after an [estimated] frame are estimates; in pprof files, samples
 labelled stack=estimated hold estimated frames (see docs/perfkit-api.md).
+
+-o never replaces the input or its sidecar.  An existing file is replaced when perfkit wrote it
+(recognised by its content); folded stacks and pstats copies cannot say who wrote them, so an
+existing one is replaced only with --force.
 """
 
 
@@ -75,8 +78,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--output",
         metavar="OUT",
         default=STDOUT,
-        help="file to write (replaced only once complete); '-' or nothing: standard output "
-        "(parquet, pprof and pstats need a file)",
+        help="file to write (replaced only once complete; never the input or its sidecar; an "
+        "existing file only when perfkit wrote it, or with --force); '-' or nothing: standard "
+        "output (parquet, pprof and pstats need a file)",
     )
     parser.add_argument(
         "--table",
@@ -99,6 +103,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"are gathered in a {PRUNED} frame instead of being expanded "
         f"(default: {DEFAULT_MIN_SHARE}; 0 expands everything)",
     )
+    add_force(parser)
     parser.set_defaults(run=run)
 
 
@@ -114,20 +119,16 @@ def _stacks_note(stacks: list[Stack], total: float, min_share: float, marking: s
     )
 
 
-def _refuse_own_input(source: str, target: str) -> None:
-    """An export never replaces the profile it reads, nor that profile's sidecar."""
-    if target == STDOUT:
-        return
-    output = Path(target).resolve()
-    for kept in (Path(source), sidecar_path(Path(source))):
-        if output == kept.resolve():
-            raise PerfkitError(f"{target}: is the input {kept.name}; give another output file")
-
-
 def run(args: argparse.Namespace) -> int:
     if args.format in BINARY_FORMATS and args.output == STDOUT:
         raise PerfkitError(f"{args.format} is a binary format: give a file with -o OUT")
-    _refuse_own_input(args.file, args.output)
+    guard = output_guard(args, [args.file])
+    guard.check(args.output, f"{args.format} export")
+    with guarding(guard):
+        return _export(args)
+
+
+def _export(args: argparse.Namespace) -> int:
     if args.format == "pstats":
         raw = read_stats(args.file)
         write_output(args.output, lambda stream: write_pstats(raw, stream))

@@ -10,8 +10,17 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from perfkit.commands.common import add_command, non_negative_float, positive_int, warn
+from perfkit.commands.common import (
+    add_command,
+    add_force,
+    non_negative_float,
+    output_guard,
+    positive_int,
+    warn,
+)
+from perfkit.common.guard import OutputGuard, guarding
 from perfkit.common.output import write_output, write_text
+from perfkit.common.version import __version__
 from perfkit.errors import PerfkitError
 from perfkit.render.history_report import DEFAULT_RUNS, history_page, runs_table, steps_table
 from perfkit.render.terminal import console
@@ -30,7 +39,8 @@ examples:
 Runs are ordered by their sidecar's started_at, else by file modification time.  Call and
 request counts step on any change; times step when the median of the runs around a run moves
 beyond the run-to-run noise (see docs/perfkit-api.md).  Extracted numbers are cached per file
-(default cache: {_CACHE}).
+(default cache: {_CACHE}).  The outputs never replace a profile read or its sidecar, and replace
+an existing file only when perfkit wrote it, or with --force.
 """
 
 
@@ -105,6 +115,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cache = parser.add_mutually_exclusive_group()
     cache.add_argument("--cache", metavar="FILE", help="cache file for the extracted numbers")
     cache.add_argument("--no-cache", action="store_true", help="read every profile again")
+    add_force(parser)
     parser.set_defaults(run=run)
 
 
@@ -131,12 +142,37 @@ def _write_figure(found: History, target: str) -> None:
     if suffix not in (".png", ".svg", ".pdf"):
         raise PerfkitError(f"{target}: the chart is written as .png, .svg or .pdf")
     figure = found.plot()
+    # the metadata names perfkit, so that a re-run recognises the chart as its own
+    key = "Software" if suffix == ".png" else "Creator"
+    metadata = {key: f"perfkit {__version__}"}
     write_output(
-        target, lambda stream: figure.savefig(stream, format=suffix[1:]), make_folders=True
+        target,
+        lambda stream: figure.savefig(stream, format=suffix[1:], metadata=metadata),
+        make_folders=True,
     )
 
 
-def _write_outputs(found: History, args: argparse.Namespace) -> list[str]:
+def _targets(args: argparse.Namespace) -> list[str]:
+    """Every file the outputs will write, the HTML page's chart included."""
+    targets = [t for t in (args.csv, args.json, args.plot, args.html) if t]
+    if args.html:
+        targets.append(str(Path(args.html).with_suffix(".png")))
+    return targets
+
+
+def _guard(found: History, args: argparse.Namespace) -> OutputGuard:
+    guard = output_guard(args, [*found.runs["path"], *found.skipped], [])
+    for target in _targets(args):
+        guard.check(target)
+    return guard
+
+
+def _write_outputs(found: History, args: argparse.Namespace, guard: OutputGuard) -> list[str]:
+    with guarding(guard):
+        return _write_all(found, args)
+
+
+def _write_all(found: History, args: argparse.Namespace) -> list[str]:
     written = []
     if args.csv:
         write_text(args.csv, found.runs.to_csv(lineterminator="\n"))
@@ -174,6 +210,7 @@ def run(args: argparse.Namespace) -> int:
             step_options=options,
             progress=update,
         )
+    guard = _guard(found, args)
     warn(found.warnings)
     warn(f"{problem}; skipped" for problem in found.skipped.values())
     out = console()
@@ -188,6 +225,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         out.print(steps_table(found))
     out.print(runs_table(found, args.limit))
-    for target in _write_outputs(found, args):
+    for target in _write_outputs(found, args, guard):
         out.print(f"written: {target}")
     return 0

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from perfkit.common.guard import OutputGuard
 from perfkit.errors import PerfkitError
 from perfkit.render.html_report import write_single_file, write_static
 from perfkit.render.json_report import verdict_json, write_json
@@ -64,6 +65,22 @@ def check_report_options(args: argparse.Namespace) -> None:
         raise PerfkitError("--junit needs a file name, not '-'")
     if args.markdown == "-" and args.verdict_json == "-":
         raise PerfkitError("only one of --markdown and the JSON verdict can go to stdout ('-')")
+
+
+def check_report_targets(guard: OutputGuard, args: argparse.Namespace) -> None:
+    """Refuse, before anything is written, a report that would replace what it must not."""
+    if args.html and args.single_file:
+        html = Path(args.html)
+        guard.check(html / "report.html" if html.is_dir() else html, "HTML report")
+    elif args.html:
+        guard.check_folder(args.html)
+    for target, what in (
+        (args.junit, "JUnit XML"),
+        (args.markdown, "Markdown summary"),
+        (args.verdict_json, "JSON verdict"),
+    ):
+        if target:
+            guard.check(target, what)
 
 
 def wants_reports(args: argparse.Namespace) -> bool:

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from perfkit.commands.common import HelpFormatter, positive_int, warn
+from perfkit.commands.common import HelpFormatter, add_force, output_guard, positive_int, warn
 from perfkit.commands.reporting import (
     add_report_options,
     check_report_options,
+    check_report_targets,
     documented,
     stdout_taken,
     write_reports,
 )
+from perfkit.common.guard import guarding
 from perfkit.errors import PerfkitError
 from perfkit.model.profile import load_many
 from perfkit.render.terminal import console
@@ -31,6 +34,10 @@ examples:
   perfkit validate --baseline a1.stats a2.stats a3.stats --new b1.stats b2.stats b3.stats
   perfkit validate new.stats --markdown - >> "$GITHUB_STEP_SUMMARY"
   perfkit validate lazy.stats --html report/ --butterfly get_asset_info --butterfly recv
+  perfkit validate lazy.stats --junit results.xml --force   # results.xml: not perfkit's
+
+Reports never replace an input (a profile, its sidecar, the settings) and replace an existing
+file only when perfkit wrote it, or with --force (see docs/validate.md).
 
 exit codes: 0 go, 1 no-go, 3 marginal (settings: [tool.perfkit.exit_codes]), 2 usage or
 input error. Settings: [tool.perfkit] in pyproject.toml, or perfkit.toml (see docs/validate.md).
@@ -86,6 +93,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--quiet", action="store_true", help="print only the verdict line, not the full report"
     )
     add_report_options(parser, json_flag="--json")
+    add_force(parser)
     parser.set_defaults(run=run)
 
 
@@ -96,6 +104,9 @@ def run(args: argparse.Namespace) -> int:
         raise PerfkitError("no new profile: give NEW (or --new FILE ...)")
     config = with_targets(load_config(args.config), args.target)
     baseline_paths = resolve_baseline(args.baseline, config)
+    settings = [p for p in (args.config, config.source) if p and Path(p).is_file()]
+    guard = output_guard(args, [*new_paths, *baseline_paths], settings)
+    check_report_targets(guard, args)
     baseline = load_baseline(baseline_paths)
     new = load_many(new_paths)
     for profile in [*new, *(baseline if isinstance(baseline, list) else [])]:
@@ -103,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
     verdict = validate(new, baseline, config, documented=documented(args), butterfly=args.butterfly)
     report = verdict.to_dict()
     out = console(sys.stderr if stdout_taken(args) else None)
-    written = write_reports(report, args)
+    with guarding(guard):
+        written = write_reports(report, args)
     if args.quiet:
         from perfkit.render.verdict_terminal import verdict_line
 

@@ -2,8 +2,9 @@
 
 Every file perfkit writes goes through ``write_output``: the data goes to a temporary file beside
 the target, which replaces the target once complete, so a reader never sees half a file and a
-failed write never destroys what was there. ``-`` sends the data to standard output instead.
-Problems are one clear ``PerfkitError`` naming the file.
+failed write never destroys what was there. Under a ``perfkit.common.guard`` (every command)
+the target is checked first: never an input, never a file perfkit did not write. ``-`` sends the
+data to standard output instead. Problems are one clear ``PerfkitError`` naming the file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from perfkit.common.guard import check_target
 from perfkit.errors import PerfkitError
 
 STDOUT = "-"
@@ -48,6 +50,7 @@ def write_output(
     path = Path(target)
     if path.is_dir():
         raise PerfkitError(f"{path}: is a folder; the {what or 'output'} needs a file name")
+    check_target(path, what)
     try:
         if make_folders:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 import pandas as pd
 
 from perfkit.common.jsonable import json_records
+from perfkit.common.version import __version__
 from perfkit.errors import PerfkitError
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 SCHEMA = "perfkit.profile/1"
 TABLES = ("functions", "edges")
+GENERATOR = f"perfkit {__version__}"  # the Parquet footer's key-value metadata "generator"
 PARQUET_HINT = "pip install 'autotag-perfkit[parquet]' (or pip install pyarrow)"
 
 
@@ -41,7 +43,12 @@ def write_parquet(profile: Profile, name: str, stream: IO[bytes]) -> None:
         import pyarrow  # noqa: F401 - only to give a clear message when it is missing
     except ImportError:
         raise PerfkitError(f"Parquet export needs pyarrow: {PARQUET_HINT}") from None
-    table(profile, name).to_parquet(stream, index=True)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = pa.Table.from_pandas(table(profile, name), preserve_index=True)
+    metadata = {**(frame.schema.metadata or {}), b"generator": GENERATOR.encode()}
+    pq.write_table(frame.replace_schema_metadata(metadata), stream)
 
 
 def profile_document(profile: Profile) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
+from perfkit.common.version import __version__
 from perfkit.render.notebook import Summary, summary_context, templates
 from perfkit.render.text import label
 from perfkit.render.units import count, ratio, seconds
@@ -105,5 +106,7 @@ def history_page(history: History, chart: str | None) -> str:
     context = summary_context(history_summary(history, limit=0))
     title = f"perfkit history: {len(history.runs):,} runs"
     return (
-        templates().get_template("history/page.html.j2").render(title=title, chart=chart, **context)
+        templates()
+        .get_template("history/page.html.j2")
+        .render(title=title, chart=chart, version=__version__, **context)
     )
