@@ -12,12 +12,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from perfkit.commands.common import warn
 from perfkit.common.guard import OutputGuard
 from perfkit.errors import PerfkitError
 from perfkit.render.html_report import write_single_file, write_static
 from perfkit.render.json_report import verdict_json, write_json
 from perfkit.render.junit import write_junit
 from perfkit.render.markdown import markdown, write_markdown
+
+SINGLE_FILE_WARNING = (
+    "a single-file report inlines its stylesheet and charts, which Jenkins' default "
+    "Content-Security-Policy blocks; publish the folder report (--html DIR) there"
+)
 
 
 def add_report_options(parser: argparse.ArgumentParser, *, json_flag: str) -> None:
@@ -31,7 +37,9 @@ def add_report_options(parser: argparse.ArgumentParser, *, json_flag: str) -> No
     group.add_argument(
         "--single-file",
         action="store_true",
-        help="with --html: write one self-contained HTML file instead (--html names the file)",
+        help="with --html: write one self-contained HTML file instead (--html names the file); "
+        "for mail and notebooks: Jenkins' default Content-Security-Policy blocks its inline "
+        "stylesheet and images, so publish --html DIR there",
     )
     group.add_argument("--junit", metavar="FILE", help="write JUnit XML: one test case per check")
     group.add_argument(
@@ -105,7 +113,9 @@ def write_reports(verdict: dict[str, Any], args: argparse.Namespace) -> list[str
     written: list[str] = []
     if args.html:
         if args.single_file:
-            written.append(str(write_single_file(verdict, args.html)))
+            path = write_single_file(verdict, args.html)
+            warn([f"{path}: {SINGLE_FILE_WARNING}"])
+            written.append(str(path))
         else:
             written.append(str(write_static(verdict, args.html)[-1]))
     if args.junit:

@@ -4,7 +4,9 @@ Static (``write_static``): ``index.html``, ``perfkit.css`` and one PNG per chart
 no JavaScript, no inline ``style`` attributes or elements, no ``data:`` URIs, no other hosts -
 what Jenkins' ``sandbox allow-same-origin; default-src 'none'; img-src 'self'; style-src 'self'``
 allows. Single file (``write_single_file``): the stylesheet in a ``<style>`` element and the
-charts as ``data:`` URIs, for mail and notebooks. jinja2 autoescapes every value.
+charts as ``data:`` URIs, for mail and notebooks; that CSP blocks both, so the file opens with
+``CSP_NOTE`` (plain text: it still reads where the styles are blocked). jinja2 autoescapes
+every value.
 """
 
 from __future__ import annotations
@@ -25,6 +27,14 @@ from perfkit.render.view import View, build_view
 
 CSS_NAME = "perfkit.css"
 INDEX_NAME = "index.html"
+CSP_NOTE = (
+    "This single-file report inlines its stylesheet and charts, which a strict "
+    "Content-Security-Policy such as Jenkins' default blocks: it then shows without styles "
+    "and charts. Publish the folder report (--html DIR) there instead."
+)
+_CSP_NOTE_STYLE = (
+    "\n.csp-note { margin: 0; padding: 0.4rem 2rem; color: var(--muted); font-size: 0.8rem; }\n"
+)
 
 
 @attrs.frozen
@@ -56,7 +66,12 @@ def render_html(
 ) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
-        view=view, charts=charts, inline_css=inline_css, css_name=CSS_NAME, version=version
+        view=view,
+        charts=charts,
+        inline_css=inline_css,
+        css_name=CSS_NAME,
+        version=version,
+        csp_note=CSP_NOTE,
     )
 
 
@@ -103,7 +118,7 @@ def single_file_html(verdict: dict[str, Any]) -> str:
     return render_html(
         build_view(verdict),
         _refs(charts, inline=True),
-        inline_css=stylesheet(),
+        inline_css=stylesheet() + _CSP_NOTE_STYLE,
         version=_version(verdict),
     )
 
