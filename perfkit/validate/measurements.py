@@ -52,7 +52,9 @@ class Measurement:
 
 
 class CallGraph:
-    """Callee lists of a profile's functions, for reachability questions."""
+    """Callee lists of a profile's functions (compressed rows: ``_start[f]:_start[f + 1]`` of
+    ``_callees`` are ``f``'s callees), for reachability questions walked a whole frontier at a
+    time with numpy rather than one function at a time."""
 
     def __init__(self, profile: Profile) -> None:
         edges = profile.edges
@@ -60,14 +62,21 @@ class CallGraph:
         callee = edges["callee"].to_numpy()
         keep = caller >= 0
         order = np.argsort(caller[keep], kind="stable")
-        self._callers = caller[keep][order]
+        callers = caller[keep][order]
+        self._size = len(profile.functions)
         self._callees = callee[keep][order]
+        self._start = np.searchsorted(callers, np.arange(self._size + 1), side="left")
         self._reach = cache(self._reachable_from)
 
-    def callees(self, node: int) -> np.ndarray:
-        low = np.searchsorted(self._callers, node, side="left")
-        high = np.searchsorted(self._callers, node, side="right")
-        return self._callees[low:high]
+    def _callees_of(self, nodes: np.ndarray) -> np.ndarray:
+        """The callees of all ``nodes``, concatenated."""
+        starts = self._start[nodes]
+        lengths = self._start[nodes + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.empty(0, dtype=np.int64)
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        return self._callees[np.arange(total) + offsets]
 
     def _reachable_from(self, node: int) -> frozenset[int]:
         """Functions reached from ``node`` by one or more calls (``node`` itself only through
@@ -78,15 +87,13 @@ class CallGraph:
         return self._reach(node)
 
     def reachable(self, sources: Iterable[int]) -> frozenset[int]:
-        seen: set[int] = set()
-        stack = [int(c) for s in sources for c in self.callees(int(s))]
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.extend(int(c) for c in self.callees(node) if int(c) not in seen)
-        return frozenset(seen)
+        seen = np.zeros(self._size, dtype=bool)
+        frontier = self._callees_of(np.fromiter(sources, dtype=np.int64))
+        while frontier.size:
+            frontier = np.unique(frontier[~seen[frontier]])
+            seen[frontier] = True
+            frontier = self._callees_of(frontier)
+        return frozenset(np.flatnonzero(seen).tolist())
 
 
 def _nesting(
