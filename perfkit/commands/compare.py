@@ -17,7 +17,7 @@ from perfkit.commands.reporting import (
     write_reports,
 )
 from perfkit.common.guard import guarding
-from perfkit.diff.compare import compare, selection_totals, top_changes
+from perfkit.diff.compare import Diff, compare, selection_totals, top_changes
 from perfkit.errors import PerfkitError
 from perfkit.match.selectors import parse_selector
 from perfkit.model.profile import Profile, load_many
@@ -102,17 +102,19 @@ def _mismatch_notes(base: Profile, new: Profile) -> list[str]:
     return notes
 
 
-def _report(base: Profile, new: Profile, args: argparse.Namespace) -> list[str]:
+def _report(diff: Diff, args: argparse.Namespace) -> list[str]:
     """The validation report for this pair, written where the report options say."""
     from perfkit.validate import load_config, validate
+    from perfkit.validate.comparison import reusing
 
-    verdict = validate(
-        [new],
-        [base],
-        load_config(args.config),
-        documented=documented(args),
-        butterfly=args.butterfly,
-    )
+    with reusing(diff):
+        verdict = validate(
+            [diff.new],
+            [diff.base],
+            load_config(args.config),
+            documented=documented(args),
+            butterfly=args.butterfly,
+        )
     return write_reports(verdict.to_dict(), args)
 
 
@@ -143,10 +145,10 @@ def _compare(args: argparse.Namespace) -> int:
     if args.json == "-":
         sys.stdout.write(diff.to_json(indent=1) + "\n")
         if wants_reports(args):
-            _report(base, new, args)
+            _report(diff, args)
         return 0
     if args.markdown == "-" or args.verdict_json == "-":
-        _report(base, new, args)
+        _report(diff, args)
         return 0
     if args.json:
         diff.to_json(args.json, indent=1)
@@ -192,6 +194,6 @@ def _compare(args: argparse.Namespace) -> int:
     if args.json:
         out.print(f"JSON diff written to {args.json}", markup=False)
     if wants_reports(args):
-        for path in _report(base, new, args):
+        for path in _report(diff, args):
             out.print(f"report: {path}", highlight=False, markup=False)
     return 0

@@ -19,9 +19,11 @@ functions: by default the target metric's, so the report shows where the avoided
 
 from __future__ import annotations
 
+import contextlib
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import attrs
@@ -348,6 +350,31 @@ def _butterflies(
     return tuple(found), notes
 
 
+# Diffs already computed by the caller (``perfkit compare`` has its own before it validates):
+# function_changes takes one of these for the same pair of profiles instead of diffing again.
+_KNOWN_DIFFS: ContextVar[tuple[Diff, ...]] = ContextVar("known_diffs", default=())
+
+
+@contextlib.contextmanager
+def reusing(*diffs: Diff) -> Iterator[None]:
+    """Within the block, validation reuses ``diffs`` (default thresholds) for their profiles."""
+    token = _KNOWN_DIFFS.set(diffs)
+    try:
+        yield
+    finally:
+        _KNOWN_DIFFS.reset(token)
+
+
+def _diff(before: Profile, after: Profile) -> Diff:
+    for known in _KNOWN_DIFFS.get():
+        if known.base is before and known.new is after and known.thresholds == _DEFAULTS:
+            return known
+    return compare(before, after)
+
+
+_DEFAULTS = {"time_threshold": 0.10, "time_floor": 0.001}
+
+
 def function_changes(
     base: Side, new: Side, limit: int, target: Selector, butterfly: Sequence[str] | None
 ) -> FunctionChanges:
@@ -358,7 +385,7 @@ def function_changes(
         empty = {"by_cumtime": [], "by_calls": [], "note": "the baseline is a spec: no functions"}
         return FunctionChanges(empty, (), tuple(notes))
     before, after = _representative(base), _representative(new)
-    diff = compare(before, after)
+    diff = _diff(before, after)
     note = f"{before.path} -> {after.path}"
     if len(base.runs) > 1 or len(new.runs) > 1:
         note += " (the runs nearest each side's median total)"
