@@ -1,0 +1,75 @@
+"""``perfkit compare A B --html DIR`` as a whole process against a script that only loads A and B
+with stdlib pstats: wall time and peak RSS of each child process, as ratios measured in this run
+(printed after the run).  The report's size is printed too, and, where chromium is installed,
+how long a headless chromium takes to load and render it (browser start-up included)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.conftest import SUMMARY_LINES
+
+_SIZE = 100_000
+_ROUNDS = 3
+
+
+def _child(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB, the largest process of its tree) of one run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    assert os.waitstatus_to_exitcode(status) == 0, command
+    return seconds, usage.ru_maxrss / 1024
+
+
+def _best(command: list[str]) -> tuple[float, float]:
+    runs = [_child(command) for _ in range(_ROUNDS)]
+    return min(run[0] for run in runs), min(run[1] for run in runs)
+
+
+def _render_seconds(report: Path) -> float | None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        return None
+    start = time.perf_counter()
+    subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", report.as_uri()],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return time.perf_counter() - start
+
+
+def test_compare_html_process(benchmark, profile_pairs, tmp_path: Path) -> None:
+    base, new = (str(path) for path in profile_pairs[_SIZE])
+    perfkit = str(Path(sys.executable).with_name("perfkit"))
+    out = tmp_path / "report"
+    reference = [
+        sys.executable,
+        "-c",
+        f"import pstats; pstats.Stats({base!r}); pstats.Stats({new!r})",
+    ]
+    stdlib = _best(reference)
+    benchmark.group = "compare process"
+    command = [perfkit, "compare", base, new, "--html", str(out), "--force"]
+    ours = benchmark.pedantic(_best, (command,), rounds=1, iterations=1)
+    size = sum(path.stat().st_size for path in out.iterdir()) / 1024
+    render = _render_seconds(out / "index.html")
+    SUMMARY_LINES.extend(
+        [
+            "",
+            f"perfkit compare --html, {_SIZE:,} functions each, whole process (best of {_ROUNDS})",
+            f"  time {ours[0]:.2f} s vs pstats.Stats x2 {stdlib[0]:.2f} s: "
+            f"{ours[0] / stdlib[0]:.2f}x",
+            f"  peak RSS {ours[1]:.0f} MiB vs {stdlib[1]:.0f} MiB: {ours[1] / stdlib[1]:.2f}x",
+            f"  report {size:.0f} KiB"
+            + (f", headless chromium load+render {render:.2f} s" if render is not None else ""),
+        ]
+    )
