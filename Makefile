@@ -41,7 +41,8 @@ fuzz: $(STAMP)
 # baseline behaviour, with the lazy wrapper (the seed's change) and with the optimised preset,
 # two of each, interleaved so that a change in the machine's load hits every side alike. perfkit
 # then validates lazy and optimized against the baseline runs (medians, and a significance test)
-# and lazy against the seed's published figures. A no-go or marginal verdict is the demo's
+# and lazy against the seed's published figures, with autotag's settings (autotag/perfkit.toml:
+# the seed's target, predictions and bands; perfkit alone knows none of them). A no-go or marginal verdict is the demo's
 # answer, not a failure: only exit code 2 (usage or input error) stops it.
 DEMO       := reports/demo
 DEMO_SCALE ?= 0.1
@@ -58,6 +59,7 @@ demo: $(STAMP)
 	@echo; echo "== perfkit validate: lazy (the seed's change) against seed-baseline =="
 	@$(PERFKIT) validate $(DEMO)/lazy-1.stats $(DEMO)/lazy-2.stats \
 		--baseline $(DEMO)/seed-baseline-1.stats $(DEMO)/seed-baseline-2.stats \
+		--config autotag/perfkit.toml \
 		--html reports/validation --junit $(DEMO)/perfkit-junit.xml \
 		--markdown $(DEMO)/summary.md --json $(DEMO)/verdict.json; $(VALIDATE)
 	@echo; echo "== perfkit validate: optimized against seed-baseline =="
@@ -67,7 +69,7 @@ demo: $(STAMP)
 		--html reports/validation-optimized --json $(DEMO)/verdict-optimized.json; $(VALIDATE)
 	@echo; echo "== perfkit validate: lazy against the seed's published figures =="
 	@$(PERFKIT) validate $(DEMO)/lazy-1.stats $(DEMO)/lazy-2.stats \
-		--baseline profiles/seed-baseline.toml --quiet \
+		--baseline profiles/seed-baseline.toml --config autotag/perfkit.toml --quiet \
 		--html reports/validation-seed-figures --json $(DEMO)/verdict-seed-figures.json; \
 		$(VALIDATE)
 	@echo; echo "Open reports/validation/index.html (lazy), reports/validation-optimized/index.html"

@@ -28,13 +28,15 @@ from perfkit.validate.settings import with_targets
 
 EXAMPLES = """\
 examples:
-  perfkit validate lazy.stats                       # against profiles/seed-baseline.*
-  perfkit validate lazy.stats --baseline before.stats --html report/ --junit perfkit.xml
-  perfkit validate lazy.stats --baseline profiles/seed-baseline.toml    # published figures
+  perfkit validate new.stats --baseline old.stats  # the verdict on the total time
+  perfkit validate new.stats --baseline old.stats --target 'mymod:fetch_*'  # and its calls
+  perfkit validate new.stats --baseline old.stats --html report/ --junit perfkit.xml
   perfkit validate --baseline a1.stats a2.stats a3.stats --new b1.stats b2.stats b3.stats
-  perfkit validate new.stats --markdown - >> "$GITHUB_STEP_SUMMARY"
-  perfkit validate lazy.stats --html report/ --butterfly get_asset_info --butterfly recv
-  perfkit validate lazy.stats --junit results.xml --force   # results.xml: not perfkit's
+  perfkit validate new.stats --baseline old.stats --markdown - >> "$GITHUB_STEP_SUMMARY"
+  perfkit validate lazy.stats --config autotag/perfkit.toml   # autotag's settings & baseline
+  perfkit validate lazy.stats --config autotag/perfkit.toml \
+      --baseline profiles/seed-baseline.toml               # the seed's published figures
+  perfkit validate new.stats --baseline old.stats --junit results.xml --force
 
 Reports never replace an input (a profile, its sidecar, the settings) and replace an existing
 file only when perfkit wrote it, or with --force (see docs/validate.md).
@@ -49,9 +51,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate",
         help="go / no-go for an optimisation against a baseline",
         description="Validate new profile(s) against a baseline (profiles with their sidecars, "
-        "or a spec of published figures): calls saved and the time they were predicted to "
-        "save, measured improvement, the predicted window and expected range, a scenario "
-        "table, an audit of the cost model, guards, and a decision band.",
+        "or a spec of published figures): the measured improvement of the total time, guards "
+        "(no slower, no more memory, no target's calls up) and a decision band; with a target "
+        "(--target or the settings) its calls saved and the time they were predicted to save "
+        "and a scenario table; with the settings' predictions the expected range, the "
+        "predicted window and an audit of the cost model.",
         epilog=EXAMPLES,
         formatter_class=HelpFormatter,
     )
@@ -69,8 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         nargs="+",
         default=[],
-        help="baseline profile(s), or one spec (.toml); default: the settings' baseline, "
-        "else profiles/seed-baseline.stats or profiles/seed-baseline.toml",
+        help="baseline profile(s), or one spec (.toml); default: the settings' baseline",
     )
     parser.add_argument("--config", metavar="FILE", help="a perfkit.toml or pyproject.toml")
     parser.add_argument(

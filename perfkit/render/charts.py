@@ -146,7 +146,7 @@ def _draw_breakdown(axes: Axes, v: dict[str, Any], rows: list[dict[str, Any]]) -
 def _savings_rows(v: dict[str, Any]) -> list[tuple[str, float]]:
     target = v["target"]
     bars: list[tuple[str, float]] = []
-    if target["predicted_saving_seconds"] is not None:
+    if target is not None and target["predicted_saving_seconds"] is not None:
         bars.append((f"predicted: {target['name']}", target["predicted_saving_seconds"]))
     operations = [
         m for m in v["metrics"] if m["operation"] and m["predicted_saving_seconds"] is not None
@@ -155,45 +155,51 @@ def _savings_rows(v: dict[str, Any]) -> list[tuple[str, float]]:
         bars.append(
             ("predicted: all operations", sum(m["predicted_saving_seconds"] for m in operations))
         )
+    predicted = bars or v["predictions"]["window"] or v["predictions"]["expected_range_percent"]
     gain = v["improvement"]
-    if gain is not None:
+    if gain is not None and predicted:  # a measured saving alone is the headline, not a chart
         bars.append((f"{gain['source']} saving", gain["saved_seconds"]))
     return bars
 
 
 def _draw_savings(axes: Axes, v: dict[str, Any], bars: list[tuple[str, float]]) -> str:
     window = v["predictions"]["window"]
-    low, high = v["predictions"]["expected_range_percent"]
+    expected = v["predictions"]["expected_range_percent"]
     total = v["baseline"]["total_seconds"]
-    axes.axvspan(
-        window["low_seconds"],
-        window["high_seconds"],
-        color=WINDOW_COLOUR,
-        alpha=0.35,
-        label="predicted window",
-    )
-    axes.axvspan(
-        low / 100 * total,
-        high / 100 * total,
-        facecolor="none",
-        edgecolor=RANGE_COLOUR,
-        hatch="//",
-        label=f"expected {low:g}-{high:g} %",
-    )
+    if window is not None:
+        axes.axvspan(
+            window["low_seconds"],
+            window["high_seconds"],
+            color=WINDOW_COLOUR,
+            alpha=0.35,
+            label="predicted window",
+        )
+    if expected is not None:
+        low, high = expected
+        axes.axvspan(
+            low / 100 * total,
+            high / 100 * total,
+            facecolor="none",
+            edgecolor=RANGE_COLOUR,
+            hatch="//",
+            label=f"expected {low:g}-{high:g} %",
+        )
     values = [value for _, value in bars]
     colours = [SAVED_COLOUR if value >= 0 else LOST_COLOUR for value in values]
     drawn = axes.barh(range(len(bars)), values, 0.5, color=colours)
     axes.bar_label(drawn, labels=[fmt_seconds(x) for x in values], padding=3, fontsize=8)
     _set_labels(axes, list(range(len(bars))), [name for name, _ in bars])
     axes.axvline(0, color="#333333", linewidth=0.8)
-    axes.set_xlabel(
-        "seconds saved" + (" (window scaled to this baseline)" if window["scaled"] else "")
-    )
+    scaled = window is not None and window["scaled"]
+    axes.set_xlabel("seconds saved" + (" (window scaled to this baseline)" if scaled else ""))
     axes.margins(x=0.15)
-    axes.legend(loc="lower right", fontsize=8)
+    if window is not None or expected is not None:
+        axes.legend(loc="lower right", fontsize=8)
     axes.set_title("Predicted vs measured saving")
-    span = f"{fmt_seconds(window['low_seconds'])} to {fmt_seconds(window['high_seconds'])}"
     alt = "; ".join(f"{name}: {fmt_seconds(value)}" for name, value in bars)
+    if window is None:
+        return alt
+    span = f"{fmt_seconds(window['low_seconds'])} to {fmt_seconds(window['high_seconds'])}"
     return alt + f"; predicted window {span}"
 
 

@@ -69,14 +69,16 @@ def _sections(view: View) -> Iterable[tuple[str, str]]:
     if view.next_steps:
         steps = "\n".join(f"{i}. {escape(step)}" for i, step in enumerate(view.next_steps, 1))
         yield "next steps", "### What to optimise next\n\n" + steps + "\n"
-    yield "metrics", "### Metrics\n\n" + table(view.metrics)
-    predictions = table(view.expectations)
-    if view.scenarios.rows:
-        predictions += "\n" + table(view.scenarios)
-    yield "predictions", "### Predictions\n\n" + predictions
-    audit = (escape(view.accounting) + "\n\n" if view.accounting else "") + table(view.audit)
-    yield "audit", "### Audit\n\n" + audit
-    yield "breakdown", "### Bottleneck breakdown\n\n" + table(view.breakdown)
+    if view.metrics.rows:
+        yield "metrics", "### Metrics\n\n" + table(view.metrics)
+    predictions = [table(t) for t in (view.expectations, view.scenarios) if t.rows]
+    if predictions:
+        yield "predictions", "### Predictions\n\n" + "\n".join(predictions)
+    if view.audit.rows or view.accounting:
+        audit = (escape(view.accounting) + "\n\n" if view.accounting else "") + table(view.audit)
+        yield "audit", "### Audit\n\n" + audit
+    if view.breakdown.rows:
+        yield "breakdown", "### Bottleneck breakdown\n\n" + table(view.breakdown)
     if view.notes:
         yield "notes", "\n".join(f"- {escape(note)}" for note in view.notes) + "\n"
     if view.changes.rows:

@@ -86,17 +86,20 @@ def print_verdict(
     out.print(
         Text(f"{len(view.other_checks.rows)} other checks passed or did not apply", style="dim")
     )
-    out.print(rich_table(view.metrics, "Metrics (baseline -> new)"))
+    if view.metrics.rows:
+        out.print(rich_table(view.metrics, "Metrics (baseline -> new)"))
     if view.hidden_metrics:
         out.print(Text(view.hidden_metrics, style="dim"))
-    out.print(rich_table(view.expectations, "Predictions"))
+    if view.expectations.rows:
+        out.print(rich_table(view.expectations, "Predictions"))
     if view.scenarios.rows:
         out.print(rich_table(view.scenarios, "Scenarios"))
     if view.accounting:
         out.print(Text(view.accounting))
     if view.audit.rows:
         out.print(rich_table(view.audit, "Audit"))
-    out.print(rich_table(view.breakdown, "Bottleneck breakdown"))
+    if view.breakdown.rows:
+        out.print(rich_table(view.breakdown, "Bottleneck breakdown"))
     if view.changes.rows:
         out.print(rich_table(view.changes, f"Top changes ({view.changes_note})", limit))
     for butterfly in butterflies:

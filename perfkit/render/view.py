@@ -83,7 +83,7 @@ class View:
     facts: tuple[tuple[str, str], ...]
     metrics: Table
     hidden_metrics: str
-    expectations: Table
+    expectations: Table  # the settings' predictions; with scenarios and audit: has_predictions
     scenarios: Table
     audit: Table
     accounting: str
@@ -102,6 +102,13 @@ class View:
     config_source: str
     created_at: str
     title: str
+
+    @property
+    def has_predictions(self) -> bool:
+        """Whether the settings make any prediction to show (none without them)."""
+        return bool(
+            self.expectations.rows or self.scenarios.rows or self.audit.rows or self.accounting
+        )
 
 
 def _facts(v: dict[str, Any]) -> list[tuple[str, str]]:
@@ -122,6 +129,28 @@ def _facts(v: dict[str, Any]) -> list[tuple[str, str]]:
         )
     else:
         facts.append(("Improvement", "unknown: no comparable times and no estimate"))
+    if target is not None:
+        facts.extend(_target_facts(v, target))
+    if comparable and base["assets_per_second"] and new["assets_per_second"]:
+        facts.append(
+            (
+                "Throughput",
+                f"{base['assets_per_second']:,.2f} -> {new['assets_per_second']:,.2f} assets/s "
+                f"({base['seconds_per_asset'] * 1e3:,.1f} -> {new['seconds_per_asset'] * 1e3:,.1f} "
+                "ms per asset)",
+            )
+        )
+    if v["significance"] is not None:
+        facts.append(("Significance", label(v["significance"]["summary"], 400)))
+    facts.append(("Baseline", f"{label(base['label'], 200)}: {label(base['workload_text'], 200)}"))
+    facts.append(("New run", f"{label(new['label'], 200)}: {label(new['workload_text'], 200)}"))
+    return facts
+
+
+def _target_facts(v: dict[str, Any], target: dict[str, Any]) -> list[tuple[str, str]]:
+    """The target's calls, per-call cost and predicted saving."""
+    base = v["baseline"]
+    facts = []
     name = label(target["name"], 60)
     if target["baseline"]["calls"] is not None and target["new_calls_comparable"] is not None:
         change = _pct(target["calls_change_percent"], 1, signed=True)
@@ -159,19 +188,6 @@ def _facts(v: dict[str, Any]) -> list[tuple[str, str]]:
             share = target["predicted_saving_seconds"] / base["total_seconds"] * 100
             predicted += f" ({share:.2f} % of the baseline's {_s(base['total_seconds'])})"
         facts.append(("Predicted saving (calls saved × per-call cost)", predicted))
-    if comparable and base["assets_per_second"] and new["assets_per_second"]:
-        facts.append(
-            (
-                "Throughput",
-                f"{base['assets_per_second']:,.2f} -> {new['assets_per_second']:,.2f} assets/s "
-                f"({base['seconds_per_asset'] * 1e3:,.1f} -> {new['seconds_per_asset'] * 1e3:,.1f} "
-                "ms per asset)",
-            )
-        )
-    if v["significance"] is not None:
-        facts.append(("Significance", label(v["significance"]["summary"], 400)))
-    facts.append(("Baseline", f"{label(base['label'], 200)}: {label(base['workload_text'], 200)}"))
-    facts.append(("New run", f"{label(new['label'], 200)}: {label(new['workload_text'], 200)}"))
     return facts
 
 
@@ -203,10 +219,12 @@ def _metric_notes(m: dict[str, Any]) -> str:
 def _metrics(v: dict[str, Any]) -> tuple[Table, str]:
     comp = v["comparability"]
     scaled = not comp["counts_exact"] and comp["counts_factor"] != 1
+    target_name = v["target"]["name"] if v["target"] else None
+    operations = any(m["operation"] for m in v["metrics"])
     shown = [m for m in v["metrics"] if m["shown"]]
     shown.sort(
         key=lambda m: (
-            m["name"] != v["target"]["name"],
+            m["name"] != target_name,
             not m["operation"],
             -(m["baseline"]["seconds"] or m["new"]["seconds"] or 0.0),
         )
@@ -217,7 +235,7 @@ def _metrics(v: dict[str, Any]) -> tuple[Table, str]:
     for m in shown:
         rows.append(
             (
-                label(m["name"], 60) + ("" if m["operation"] else " *"),
+                label(m["name"], 60) + ("" if m["operation"] or not operations else " *"),
                 _c(m["baseline"]["calls"]),
                 _c(m["new_calls_comparable"])
                 + (f" ({_c(m['new']['calls'])})" if scaled and m["new"]["calls"] else ""),
@@ -232,9 +250,10 @@ def _metrics(v: dict[str, Any]) -> tuple[Table, str]:
             )
         )
         up = comp["counts_exact"] and m["calls_saved"] is not None and m["calls_saved"] < 0
-        classes.append("target" if m["name"] == v["target"]["name"] else ("worse" if up else ""))
+        classes.append("target" if m["name"] == target_name else ("worse" if up else ""))
     caption = "Calls: sum of ncalls of the matched functions; seconds: sum of their cumtime. "
-    caption += "* not an API operation. "
+    if operations:
+        caption += "* not an API operation. "
     if scaled:
         caption += (
             f"New counts scaled × {comp['counts_factor']:.4g} to the baseline's workload "
@@ -268,24 +287,21 @@ def _check_by_name(v: dict[str, Any], name: str) -> dict[str, Any] | None:
 
 
 def _expectations(v: dict[str, Any]) -> Table:
+    """The predictions the settings make (expected range, window), each against this run."""
     rows, classes = [], []
     gain = v["improvement"]
-    low, high = v["predictions"]["expected_range_percent"]
+    predictions = []
+    if v["predictions"]["expected_range_percent"] is not None:
+        low, high = v["predictions"]["expected_range_percent"]
+        measured = f"{_pct(gain['percent'], 2)} ({gain['source']})" if gain else "-"
+        predictions.append(
+            ("prediction.expected_range", "improvement", f"{low:g}-{high:g} %", measured)
+        )
     window = v["predictions"]["window"]
-    for name, what, expected, actual in (
-        (
-            "prediction.expected_range",
-            "improvement",
-            f"{low:g}-{high:g} %",
-            f"{_pct(gain['percent'], 2)} ({gain['source']})" if gain else "-",
-        ),
-        (
-            "prediction.window",
-            "time saved",
-            window["formula"],
-            f"{_s(gain['saved_seconds'])} ({gain['source']})" if gain else "-",
-        ),
-    ):
+    if window is not None:
+        saved = f"{_s(gain['saved_seconds'])} ({gain['source']})" if gain else "-"
+        predictions.append(("prediction.window", "time saved", window["formula"], saved))
+    for name, what, expected, actual in predictions:
         check = _check_by_name(v, name) or {"outcome": "skip", "message": ""}
         rows.append(
             (what, expected, actual, OUTCOME_MARKS[check["outcome"]], label(check["message"], 300))
@@ -299,7 +315,10 @@ def _expectations(v: dict[str, Any]) -> Table:
 
 
 def _scenarios(v: dict[str, Any]) -> Table:
+    columns = ("scenario", "calls avoided", "time saved", "% of total", "formula")
     target = v["target"]
+    if target is None:
+        return Table(columns=columns, rows=())
     rows = [
         (
             f"{s['percent_of_calls']:g} % of calls",
@@ -326,12 +345,12 @@ def _scenarios(v: dict[str, Any]) -> Table:
         classes.append("target")
     caption = (
         f"{label(target['name'], 60)}: a share of the baseline's "
-        f"{_c(target['baseline']['calls'])} calls avoided (the seed counts calls as 'assets "
-        f"saved'), at {_ms(target['per_call_ms'])} per call, against the baseline's "
+        f"{_c(target['baseline']['calls'])} calls avoided, at {_ms(target['per_call_ms'])} "
+        "per call, against the baseline's "
         f"{_s(v['baseline']['total_seconds'])}."
     )
     return Table(
-        columns=("scenario", "calls avoided", "time saved", "% of total", "formula"),
+        columns=columns,
         rows=tuple(rows),
         numeric=(1, 2, 3),
         classes=tuple(classes),
@@ -390,8 +409,8 @@ def _breakdown(v: dict[str, Any]) -> Table:
         if v[key].get("threads", 1) > 1
     ]
     caption = (
-        "Categories overlap (socket I/O happens inside the API operations): shares do not add "
-        "up to 100 %."
+        "Categories may overlap (one category's functions can run inside another's, as socket "
+        "I/O runs inside API calls): shares need not add up to 100 %."
     )
     if threaded:
         caption += " Shares of wall time, except: " + "; ".join(threaded) + "."

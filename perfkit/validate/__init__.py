@@ -3,14 +3,14 @@
 The package is also callable, for notebooks and scripts (``perfkit.validate.pipeline``)::
 
     import perfkit
-    verdict = perfkit.validate("lazy.stats")                  # default baseline, like the CLI
+    verdict = perfkit.validate("new.stats", baseline="old.stats")  # the total time
     verdict = perfkit.validate(["b1.stats", "b2.stats"], baseline=["a1.stats", "a2.stats"])
-    verdict = perfkit.validate(new_profile, baseline="profiles/seed-baseline.toml")
+    verdict = perfkit.validate("lazy.stats", config="autotag/perfkit.toml")  # its baseline
 
 The building blocks stay importable as before::
 
     from perfkit.validate import load_config, validate
-    config = load_config()                       # [tool.perfkit] / perfkit.toml / defaults
+    config = load_config()                       # [tool.perfkit] / perfkit.toml / built-in
     verdict = validate([perfkit.load("lazy.stats")], [perfkit.load("base.stats")], config)
     verdict.status, verdict.exit_code, verdict.to_dict()
 

@@ -1,8 +1,7 @@
 """Inputs, part 2 - the baseline: which one, and the published-figures form of it (a spec).
 
 A baseline is one or more profiles (runs of the same workload, each with its sidecar when
-present) given on the command line, the settings' ``baseline``, or the project's default
-(``profiles/seed-baseline.stats``, else ``profiles/seed-baseline.toml``); or one spec file
+present) given on the command line or the settings' ``baseline``; or one spec file
 (``.toml``) of published figures, for when the baseline's profile is not at hand: ``[run]`` with
 the total time and the workload, ``[metrics.NAME]`` with calls, seconds, a published per-call
 cost, a stated share of the total, the parts a figure is the sum of; ``[roadmap_model]`` with a
@@ -108,26 +107,18 @@ def load_spec(path: str | Path) -> BaselineSpec:
     return parse_spec(read_toml(path, "baseline spec"), path)
 
 
-DEFAULT_BASELINES = ("profiles/seed-baseline.stats", "profiles/seed-baseline.toml")
-
-
 def is_spec(path: Path) -> bool:
     return path.suffix.lower() == ".toml"
 
 
 def resolve_baseline(given: Sequence[str | Path], config: ValidateConfig) -> list[Path]:
-    """The baseline paths to use: given ones, else the settings', else the first default found."""
+    """The baseline paths to use: given ones, else the settings'."""
     if given:
         return [Path(path) for path in given]
     if config.baseline:
         return list(config.baseline)
-    for candidate in DEFAULT_BASELINES:
-        path = config.base_dir / candidate
-        if path.is_file():
-            return [path]
-    looked = " or ".join(str(config.base_dir / c) for c in DEFAULT_BASELINES)
     raise PerfkitError(
-        f"no baseline: give --baseline FILE, set 'baseline' in [tool.perfkit], or provide {looked}"
+        f"no baseline: give --baseline FILE, or set 'baseline' in the settings ({config.source})"
     )
 
 

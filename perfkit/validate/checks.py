@@ -137,7 +137,10 @@ def memory_guard(base: Side, new: Side, comp: Comparability, config: ValidateCon
 
 def expected_range_check(
     improvement: Improvement | None, source: str | None, config: ValidateConfig
-) -> Check:
+) -> Check | None:
+    """None when the settings expect no range."""
+    if config.expected_range_percent is None:
+        return None
     low, high = config.expected_range_percent
     name, title = "prediction.expected_range", f"improvement within the expected {low:g}-{high:g} %"
     if improvement is None:
@@ -152,7 +155,12 @@ def expected_range_check(
     )
 
 
-def window_check(improvement: Improvement | None, source: str | None, window: Window) -> Check:
+def window_check(
+    improvement: Improvement | None, source: str | None, window: Window | None
+) -> Check | None:
+    """None when the settings predict no window."""
+    if window is None:
+        return None
     name = "prediction.window"
     title = "time saved within the predicted window"
     if improvement is None:
@@ -242,11 +250,12 @@ def _completed(new: Side) -> Item:
 def checklist(
     new: Side,
     base: Side,
-    target: MetricResult,
-    range_check: Check,
+    target: MetricResult | None,
+    range_check: Check | None,
     documented: Sequence[str],
 ) -> list[Item]:
-    name = target.name
+    """The seed's checklist; the target's and the expected range's items only when the
+    settings name them."""
     items = [_completed(new)]
     items.append(
         Item(
@@ -255,6 +264,32 @@ def checklist(
             ", ".join(run.path for run in new.runs) + " read",
         )
     )
+    if target is not None:
+        items.extend(_target_items(target))
+    if range_check is not None:
+        items.append(
+            Item(
+                "improvement checked against the expected range",
+                range_check.outcome in ("pass", "warn"),
+                range_check.message,
+            )
+        )
+    items.append(
+        Item(
+            "actual improvement documented",
+            bool(documented),
+            ", ".join(documented)
+            if documented
+            else "no report file written (--html, --markdown, --json or --junit)",
+        )
+    )
+    return items
+
+
+def _target_items(target: MetricResult) -> list[Item]:
+    """Extract the target's call count, compare it with the baseline's, price the calls saved."""
+    name = target.name
+    items = []
     if target.new.calls is None:
         items.append(
             Item(
@@ -292,22 +327,6 @@ def checklist(
         items.append(Item("time saved calculated", True, target.saving.formula))
     else:
         items.append(Item("time saved calculated", False, "no calls saved or no per-call cost"))
-    items.append(
-        Item(
-            "improvement checked against the expected range",
-            range_check.outcome in ("pass", "warn"),
-            range_check.message,
-        )
-    )
-    items.append(
-        Item(
-            "actual improvement documented",
-            bool(documented),
-            ", ".join(documented)
-            if documented
-            else "no report file written (--html, --markdown, --json or --junit)",
-        )
-    )
     return items
 
 
@@ -379,9 +398,12 @@ def run_cost_model(
     results: Sequence[MetricResult],
     comp: Comparability,
     config: ValidateConfig,
-) -> tuple[Check, ModelCheck | None]:
+) -> tuple[Check | None, ModelCheck | None]:
+    """The audit of the cost model; no check at all when the settings name no API operation."""
     name, title = "audit.cost_model", "calls x per-call cost reproduces the new total"
     tolerance = config.audit_tolerance_percent
+    if not any(metric.operation for metric in config.metrics):
+        return None, None
     if not comp.times_comparable:
         return Check(
             name, "audit", title, "skip", "different workloads: times do not compare"

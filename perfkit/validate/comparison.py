@@ -376,10 +376,10 @@ _DEFAULTS = {"time_threshold": 0.10, "time_floor": 0.001}
 
 
 def function_changes(
-    base: Side, new: Side, limit: int, target: Selector, butterfly: Sequence[str] | None
+    base: Side, new: Side, limit: int, target: Selector | None, butterfly: Sequence[str] | None
 ) -> FunctionChanges:
     """Top ``limit`` changes, and the butterflies of ``butterfly`` (selectors; None: the
-    target's selector, [] none)."""
+    target's selector, or none without a target; [] none)."""
     if base.kind != "profiles":
         notes = ["no butterfly: the baseline is a spec (no functions)"] if butterfly else []
         empty = {"by_cumtime": [], "by_calls": [], "note": "the baseline is a spec: no functions"}
@@ -389,6 +389,9 @@ def function_changes(
     note = f"{before.path} -> {after.path}"
     if len(base.runs) > 1 or len(new.runs) > 1:
         note += " (the runs nearest each side's median total)"
-    selectors = [target] if butterfly is None else [parse_selector(text) for text in butterfly]
+    if butterfly is not None:
+        selectors = [parse_selector(text) for text in butterfly]
+    else:
+        selectors = [target] if target is not None else []
     views, notes = _butterflies(diff, selectors, explicit=butterfly is not None)
     return FunctionChanges(_top_changes(diff, note, limit), views, tuple(notes))

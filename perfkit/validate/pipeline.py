@@ -62,7 +62,7 @@ def _improvement(
     base: Side,
     new: Side,
     results: Sequence[MetricResult],
-    target: MetricResult,
+    target: MetricResult | None,
     comp: Comparability,
 ) -> tuple[Improvement | None, str | None, list[str]]:
     """Measured when the times compare; else calls saved x per-call cost over the operations
@@ -72,6 +72,8 @@ def _improvement(
     if comp.counts_exact:
         savings = [r.saving for r in results if r.definition.operation and r.saving is not None]
         what = f"the {len(savings)} API operations"
+    elif target is None:
+        return None, None, []
     else:
         savings = [target.saving] if target.saving is not None else []
         what = (
@@ -187,11 +189,15 @@ def validate(
             )
     comp = comparability(base, fresh)
     results = metric_results(base, fresh, config, comp)
-    target = next(r for r in results if r.name == config.target)
+    target = next((r for r in results if r.name == config.target), None)
     gain, source, notes = _improvement(base, fresh, results, target, comp)
-    window = scaled_window(config.window_seconds, config.window_reference_total, base.total_seconds)
+    window = None
+    if config.window_seconds is not None and config.window_reference_total is not None:
+        window = scaled_window(
+            config.window_seconds, config.window_reference_total, base.total_seconds
+        )
     scenarios = ()
-    if target.base.calls and target.per_call_ms:
+    if target is not None and target.base.calls and target.per_call_ms:
         scenarios = tuple(
             scenario(share, int(target.base.calls), target.per_call_ms / 1e3, base.total_seconds)
             for share in config.scenarios_percent
@@ -200,7 +206,7 @@ def validate(
     cost_check, cost_model = run_cost_model(base, fresh, results, comp, config)
     significance = _significance(base, fresh, comp, config)
     range_check = expected_range_check(gain, source, config)
-    checks: list[Check] = [
+    found: list[Check | None] = [
         *metric_call_guards(results, comp, config),
         total_time_guard(base, fresh, comp, config, significance),
         memory_guard(base, fresh, comp, config),
@@ -210,14 +216,14 @@ def validate(
         cost_check,
         *consistency_checks(base, fresh, config),
     ]
+    checks = [check for check in found if check is not None]
     significance_check = _significance_check(significance)
     if significance_check is not None:
         checks.append(significance_check)
     decision = decide(config, gain, source, checks, significance)
     checks.append(_decision_check(decision.status, decision.reasons))
-    changes = function_changes(
-        base, fresh, config.top_changes, config.metric(config.target).selector, butterfly
-    )
+    target_selector = None if target is None else target.definition.selector
+    changes = function_changes(base, fresh, config.top_changes, target_selector, butterfly)
     all_models = (*models, cost_model) if cost_model is not None else tuple(models)
     return Verdict(
         config=config,

@@ -3,10 +3,12 @@
 
 Where settings come from, first that applies: ``--config FILE`` (a ``perfkit.toml``, or a
 ``pyproject.toml`` whose ``[tool.perfkit]`` is read); else the nearest ``perfkit.toml`` or
-``pyproject.toml`` in the current directory or above it; else the defaults alone
-(``defaults.toml`` beside this module, the autotag case). Relative paths in a settings file are
-relative to that file's folder. Every problem in a file becomes one ``ConfigError`` line that
-names the file and the key: ``perfkit.toml: metrics.get_asset_info.selctor: unknown key``.
+``pyproject.toml`` in the current directory or above it; else the built-in settings alone
+(``defaults.toml`` beside this module: generic, no metrics, the verdict on the total time). A
+file may ``extends = "other.toml"``: that file's settings first, this one's over them. Relative
+paths in a settings file are relative to that file's folder. Every problem in a file becomes one
+``ConfigError`` line that names the file and the key: ``perfkit.toml: metrics.x.selctor:
+unknown key``.
 """
 
 from __future__ import annotations
@@ -84,13 +86,13 @@ class ValidateConfig:
     source: str
     base_dir: Path
     baseline: tuple[Path, ...]
-    target: str
+    target: str | None  # the metric whose calls the change avoids; None: the total time only
     metrics: tuple[MetricDef, ...]
     categories: tuple[str, ...]
     bands: tuple[Band, ...]
-    expected_range_percent: tuple[float, float]
-    window_seconds: tuple[float, float]
-    window_reference_total: float
+    expected_range_percent: tuple[float, float] | None
+    window_seconds: tuple[float, float] | None
+    window_reference_total: float | None
     scenarios_percent: tuple[float, ...]
     audit_tolerance_percent: float
     guards: Guards
@@ -142,6 +144,30 @@ def _user_settings(path: Path) -> tuple[dict[str, Any], str]:
             raise ConfigError(f"{path}: tool.perfkit: expected a table")
         return table, "tool.perfkit"
     return document, ""
+
+
+def _layered(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], str]:
+    """The settings of ``path`` over those of the file it ``extends`` (recursively), each file
+    checked on its own; baseline paths made absolute against the file that names them."""
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(str(item) for item in (*seen, resolved))
+        raise ConfigError(f"{path}: extends: a loop ({chain})")
+    user, prefix = _user_settings(path)
+    check(user, "config", str(path), prefix)
+    user = dict(user)
+    if "baseline" in user:
+        items = [user["baseline"]] if isinstance(user["baseline"], str) else user["baseline"]
+        user["baseline"] = [str(path.parent / Path(item).expanduser()) for item in items]
+    parent = user.pop("extends", None)
+    if parent is None:
+        return user, prefix
+    parent_path = path.parent / Path(parent).expanduser()
+    if not parent_path.is_file():
+        key = f"{prefix}.extends" if prefix else "extends"
+        raise ConfigError(f"{path}: {key}: {parent_path}: no such settings file")
+    inherited, _ = _layered(parent_path, (*seen, resolved))
+    return _merge(inherited, user), prefix
 
 
 def _merge(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
@@ -232,13 +258,14 @@ def build_config(
 
     metrics = tuple(
         _metric(name, fields, where, prefix)
-        for name, fields in data["metrics"].items()
+        for name, fields in data.get("metrics", {}).items()
         if fields.get("enabled", True)
     )
     names = {metric.name for metric in metrics}
-    if data["target"] not in names:
-        raise ConfigError(f"{where}: {key('target')}: {data['target']!r} is not a metric")
-    for index, category in enumerate(data["categories"]):
+    target = data.get("target")
+    if target is not None and target not in names:
+        raise ConfigError(f"{where}: {key('target')}: {target!r} is not a metric")
+    for index, category in enumerate(data.get("categories", ())):
         if category not in names:
             raise ConfigError(
                 f"{where}: {key('categories')}[{index}]: {category!r} is not a metric"
@@ -246,21 +273,23 @@ def build_config(
     raw_baseline = data.get("baseline", [])
     baseline = [raw_baseline] if isinstance(raw_baseline, str) else list(raw_baseline)
     guards = data["guards"]
+    expected = data.get("expected_range_percent")
+    window = data.get("predicted_window")
     return ValidateConfig(
         source=where,
         base_dir=base_dir,
         baseline=tuple(base_dir / Path(item).expanduser() for item in baseline),
-        target=data["target"],
+        target=target,
         metrics=metrics,
-        categories=tuple(data["categories"]),
+        categories=tuple(data.get("categories", ())),
         bands=_bands(data["bands"], where, prefix),
-        expected_range_percent=_ordered_range(
-            data["expected_range_percent"], where, key("expected_range_percent")
-        ),
-        window_seconds=_ordered_range(
-            data["predicted_window"]["seconds"], where, key("predicted_window.seconds")
-        ),
-        window_reference_total=float(data["predicted_window"]["reference_total_seconds"]),
+        expected_range_percent=None
+        if expected is None
+        else _ordered_range(expected, where, key("expected_range_percent")),
+        window_seconds=None
+        if window is None
+        else _ordered_range(window["seconds"], where, key("predicted_window.seconds")),
+        window_reference_total=None if window is None else float(window["reference_total_seconds"]),
         scenarios_percent=tuple(float(value) for value in data["scenarios_percent"]),
         audit_tolerance_percent=float(data["audit"]["tolerance_percent"]),
         guards=Guards(**guards),
@@ -307,7 +336,7 @@ def load_config(
         settings = find_settings(Path(start) if start is not None else Path.cwd())
     if settings is None:
         return build_config({}, where="built-in defaults", base_dir=Path.cwd())
-    user, prefix = _user_settings(settings)
+    user, prefix = _layered(settings)
     config = build_config(user, where=str(settings), prefix=prefix, base_dir=settings.parent)
     return attrs.evolve(config, implicit=path is None)
 

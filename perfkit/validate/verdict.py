@@ -41,10 +41,10 @@ class Verdict(display.Displayable):
     new: Side
     comparability: Comparability
     metrics: tuple[MetricResult, ...]
-    target: MetricResult
+    target: MetricResult | None  # None: no target in the settings (the total time only)
     improvement: Improvement | None
     improvement_source: str | None  # "measured" or "estimated"
-    window: Window
+    window: Window | None  # None: the settings predict no window
     scenarios: tuple[Scenario, ...]
     models: tuple[ModelCheck, ...]
     accounting: dict[str, Any]
@@ -77,7 +77,11 @@ class Verdict(display.Displayable):
         if self.improvement is not None:
             parts.append(f"{self.improvement.percent:.1f} % {self.improvement_source} improvement")
         target = self.target
-        if target.base.calls is not None and target.new_calls_comparable is not None:
+        if (
+            target is not None
+            and target.base.calls is not None
+            and target.new_calls_comparable is not None
+        ):
             parts.append(f"{target.name} calls {target.describe_calls()}")
         return "; ".join(parts)
 
@@ -101,17 +105,21 @@ class Verdict(display.Displayable):
 
     def predictions_frame(self) -> pd.DataFrame:
         """The seed's two predictions against this run: the expected improvement range (%) and
-        the predicted window of seconds saved (scaled to the baseline's total)."""
+        the predicted window of seconds saved (scaled to the baseline's total); a row for each
+        the settings make."""
         gain, window = self.improvement, self.window
-        low, high = self.config.expected_range_percent
         checks = {check.name: check for check in self.checks}
-        saved = gain.saved_seconds if gain else None
-        rows = [
-            ("expected_range", "%", low, high, gain.percent if gain else None),
-            ("window", "s", window.low_seconds, window.high_seconds, saved),
-        ]
+        rows = []
+        if self.config.expected_range_percent is not None:
+            low, high = self.config.expected_range_percent
+            rows.append(("expected_range", "%", low, high, gain.percent if gain else None))
+        if window is not None:
+            saved = gain.saved_seconds if gain else None
+            rows.append(("window", "s", window.low_seconds, window.high_seconds, saved))
+        columns = ["prediction", "unit", "low", "high", "actual", "source", "outcome", "message"]
         return pd.DataFrame(
-            [
+            columns=columns,
+            data=[
                 {
                     "prediction": name,
                     "unit": unit,
@@ -123,7 +131,7 @@ class Verdict(display.Displayable):
                     "message": checks[f"prediction.{name}"].message,
                 }
                 for name, unit, low, high, actual in rows
-            ]
+            ],
         ).set_index("prediction")
 
     def scenarios_frame(self) -> pd.DataFrame:
@@ -224,7 +232,8 @@ def _band(verdict: Verdict) -> dict[str, Any] | None:
 
 def _verdict(v: Verdict) -> dict[str, Any]:
     config = v.config
-    target = _metric(v.target)
+    target = None if v.target is None else _metric(v.target)
+    window = v.window
     return {
         "schema": SCHEMA,
         "perfkit_version": v.perfkit_version,
@@ -249,16 +258,14 @@ def _verdict(v: Verdict) -> dict[str, Any]:
         "new": _side(v.new),
         "metrics": [_metric(result) for result in v.metrics],
         "predictions": {
-            "expected_range_percent": list(config.expected_range_percent),
-            "window": {
-                **attrs.asdict(v.window),
-                "scaled": v.window.scaled,
-                "formula": v.window.formula,
-            },
+            "expected_range_percent": _optional_list(config.expected_range_percent),
+            "window": None
+            if window is None
+            else {**attrs.asdict(window), "scaled": window.scaled, "formula": window.formula},
             "scenarios": [attrs.asdict(s) for s in v.scenarios],
             "this_run_percent_of_calls": (
                 v.target.calls_saved / v.target.base.calls * 100
-                if v.target.calls_saved is not None and v.target.base.calls
+                if v.target is not None and v.target.calls_saved is not None and v.target.base.calls
                 else None
             ),
         },
@@ -280,8 +287,8 @@ def _verdict(v: Verdict) -> dict[str, Any]:
             "source": config.source,
             "target": config.target,
             "categories": list(config.categories),
-            "expected_range_percent": list(config.expected_range_percent),
-            "predicted_window_seconds": list(config.window_seconds),
+            "expected_range_percent": _optional_list(config.expected_range_percent),
+            "predicted_window_seconds": _optional_list(config.window_seconds),
             "predicted_window_reference_total_seconds": config.window_reference_total,
             "scenarios_percent": list(config.scenarios_percent),
             "audit_tolerance_percent": config.audit_tolerance_percent,
@@ -290,6 +297,10 @@ def _verdict(v: Verdict) -> dict[str, Any]:
             "exit_codes": dict(config.exit_codes),
         },
     }
+
+
+def _optional_list(pair: tuple[float, float] | None) -> list[float] | None:
+    return None if pair is None else list(pair)
 
 
 def _breakdown(v: Verdict) -> list[dict[str, Any]]:

@@ -14,6 +14,8 @@ import pytest
 from tests.validate.programs import profile_client
 
 PERFKIT = Path(sys.executable).with_name("perfkit")
+# autotag's perfkit settings: the seed's target, predictions, bands and Immich metrics.
+AUTOTAG_SETTINGS = Path(__file__).resolve().parents[2] / "autotag" / "perfkit.toml"
 
 
 def run_perfkit(*args: str | os.PathLike, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -82,13 +84,17 @@ def autotag_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture
 def project(tmp_path: Path, autotag_runs: dict[str, Path]) -> Path:
-    """A project folder with its default baseline in profiles/ (as the repository has)."""
+    """A project folder with a baseline in profiles/ and a perfkit.toml that names it and
+    extends autotag's settings (found from the folder, as a user's project would be)."""
     profiles = tmp_path / "profiles"
     profiles.mkdir()
     source = autotag_runs["seed-baseline"]
     shutil.copy(source, profiles / "seed-baseline.stats")
     shutil.copy(source.with_suffix(".json"), profiles / "seed-baseline.json")
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "perfkit.toml").write_text(
+        f"extends = {str(AUTOTAG_SETTINGS)!r}\nbaseline = 'profiles/seed-baseline.stats'\n"
+    )
     return tmp_path
 
 

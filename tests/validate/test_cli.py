@@ -10,12 +10,12 @@ import jsonschema
 import pytest
 
 from perfkit.validate.settings import schema
-from tests.validate.conftest import read_json, run_perfkit
+from tests.validate.conftest import AUTOTAG_SETTINGS, read_json, run_perfkit
 
 EXIT = {"go": 0, "no-go": 1, "marginal": 3}
 
 
-def test_validate_with_the_default_baseline(project: Path, autotag_runs: dict) -> None:
+def test_validate_with_the_project_settings_and_baseline(project: Path, autotag_runs: dict) -> None:
     lazy = autotag_runs["lazy"]
     result = run_perfkit(
         "validate",
@@ -35,6 +35,7 @@ def test_validate_with_the_default_baseline(project: Path, autotag_runs: dict) -
     jsonschema.validate(verdict, schema("verdict"))
     assert result.returncode == EXIT[verdict["status"]] == verdict["exit_code"]
     assert verdict["baseline"]["runs"][0]["path"].endswith("profiles/seed-baseline.stats")
+    assert verdict["notes"][0].startswith(f"settings from {project / 'perfkit.toml'}")
     assert verdict["baseline"]["workload"]["preset"] == "seed-baseline"
     assert verdict["new"]["workload"]["preset"] == "lazy"
     names = {check["name"] for check in verdict["checks"]}
@@ -56,7 +57,16 @@ def test_validate_with_the_default_baseline(project: Path, autotag_runs: dict) -
 def test_validate_against_the_published_figures(autotag_runs: dict, tmp_path: Path) -> None:
     spec = Path(__file__).resolve().parents[2] / "profiles" / "seed-baseline.toml"
     result = run_perfkit(
-        "validate", autotag_runs["lazy"], "--baseline", spec, "--json", "-", "--quiet", cwd=tmp_path
+        "validate",
+        autotag_runs["lazy"],
+        "--baseline",
+        spec,
+        "--config",
+        AUTOTAG_SETTINGS,
+        "--json",
+        "-",
+        "--quiet",
+        cwd=tmp_path,
     )
     assert result.returncode in (0, 1, 3), result.stderr
     import json

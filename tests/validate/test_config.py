@@ -1,4 +1,5 @@
-"""Settings: defaults, [tool.perfkit], perfkit.toml, and one clear error naming the key."""
+"""Settings: the generic built-in ones, autotag's, [tool.perfkit], perfkit.toml, extends, and
+one clear error naming the key."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from perfkit.errors import ConfigError
 from perfkit.validate.settings import find_settings, load_config
+from tests.validate.conftest import AUTOTAG_SETTINGS
 
 
 def write(path: Path, text: str) -> Path:
@@ -15,8 +17,24 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_defaults_cover_the_autotag_case(tmp_path: Path) -> None:
+def test_the_built_in_settings_are_generic(tmp_path: Path) -> None:
     config = load_config(start=tmp_path)
+    assert config.source == "built-in defaults" and not config.implicit
+    assert config.metrics == () and config.categories == () and config.target is None
+    assert config.expected_range_percent is None and config.window_seconds is None
+    assert config.baseline == ()
+    assert [(b.decision, b.status, b.min_percent) for b in config.bands] == [
+        ("MERGE", "go", 5.0),
+        ("KEEP", "marginal", 1.0),
+        ("INVESTIGATE", "no-go", None),
+    ]
+    assert config.exit_codes == {"go": 0, "no-go": 1, "marginal": 3}
+    wording = " ".join(f"{b.decision} {b.action}" for b in config.bands).lower()
+    assert not any(word in wording for word in ("asset", "tag", "immich", "seed", "batch"))
+
+
+def test_autotag_settings_cover_the_autotag_case() -> None:
+    config = load_config(AUTOTAG_SETTINGS)
     names = {metric.name for metric in config.metrics}
     assert {
         "get_asset_info",
@@ -33,6 +51,35 @@ def test_defaults_cover_the_autotag_case(tmp_path: Path) -> None:
     assert config.exit_codes == {"go": 0, "no-go": 1, "marginal": 3}
     assert config.expected_range_percent == (5.0, 15.0)
     assert config.window_seconds == (50.0, 280.0) and config.window_reference_total == 3427.55
+    assert [path.resolve() for path in config.baseline] == [
+        (AUTOTAG_SETTINGS.parents[1] / "profiles" / "seed-baseline.stats").resolve()
+    ]
+
+
+def test_extends_layers_one_file_over_another(tmp_path: Path) -> None:
+    strategies = load_config(AUTOTAG_SETTINGS.with_name("strategies.toml"))
+    assert strategies.target == "get_asset_info" and len(strategies.metrics) > 20
+    assert not strategies.metric("search_assets").guard and strategies.metric("tag_assets").guard
+    assert strategies.guards.memory_tolerance_percent == 50
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    write(
+        shared / "base.toml",
+        "baseline = 'runs/old.stats'\ntarget = 'fetch'\n[metrics.fetch]\nselector = 'fetch'\n",
+    )
+    child = write(
+        tmp_path / "perfkit.toml",
+        "extends = 'shared/base.toml'\n[metrics.fetch]\nguard = false\n",
+    )
+    config = load_config(child)
+    assert config.target == "fetch" and not config.metric("fetch").guard
+    assert config.baseline == (shared / "runs" / "old.stats",)  # relative to the file naming it
+    write(shared / "base.toml", "extends = '../perfkit.toml'\n")
+    with pytest.raises(ConfigError, match="extends: a loop"):
+        load_config(child)
+    write(child, "extends = 'nowhere.toml'\n")
+    with pytest.raises(ConfigError, match=r"perfkit\.toml: extends: .*nowhere\.toml: no such"):
+        load_config(child)
 
 
 def test_pyproject_table_merges_by_metric_and_replaces_bands(tmp_path: Path) -> None:
@@ -45,6 +92,7 @@ name = "x"
 baseline = "runs/base.stats"
 expected_range_percent = [1, 3]
 [tool.perfkit.metrics.get_asset_info]
+selector = "get_asset_info"
 per_call_ms = 36.73
 [tool.perfkit.metrics.slow_thing]
 selector = "mymod:slow_*"
@@ -83,7 +131,11 @@ marginal = 0
         ("expected_range_percent = [15, 5]", "expected_range_percent: the first number"),
         ("expected_range_percent = 'x'", "expected_range_percent: 'x' is not of type 'array'"),
         ("target = 'nope'", "target: 'nope' is not a metric"),
-        ("categories = ['socket_io', 'nope']", "categories[1]: 'nope' is not a metric"),
+        (
+            "categories = ['a', 'nope']\n[metrics.a]\nselector = 'a'",
+            "categories[1]: 'nope' is not a metric",
+        ),
+        ("[predicted_window]\nseconds = [1, 2]", "reference_total_seconds: missing"),
         ("[exit_codes]\nmarginal = 2", "exit_codes.marginal: 2 is reserved"),
         ("[significance]\ntest = 't'", "significance.test: 't' is not one of"),
         (
@@ -118,5 +170,8 @@ def test_missing_config_file_and_discovery(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "nope.toml")
     assert find_settings(tmp_path) is None or find_settings(tmp_path).parent != tmp_path
-    write(tmp_path / "perfkit.toml", "target = 'search_assets'\n")
+    write(
+        tmp_path / "perfkit.toml",
+        "target = 'search_assets'\n[metrics.search_assets]\nselector = 'search_assets'\n",
+    )
     assert load_config(start=tmp_path).target == "search_assets"

@@ -14,7 +14,7 @@ import xmlschema
 import perfkit
 from perfkit.render.junit import junit_xml
 from perfkit.validate import load_config, validate
-from tests.validate.conftest import sidecar
+from tests.validate.conftest import AUTOTAG_SETTINGS, sidecar
 from tests.validate.programs import profile_client, profile_weird
 
 SCHEMA = Path(__file__).resolve().parents[1] / "data" / "junit" / "jenkins-junit-10.xsd"
@@ -42,7 +42,8 @@ action = "Investigate."
 
 
 def verdict_of(where: Path, base: Path, new: Path, settings: str = "") -> dict:
-    (where / "perfkit.toml").write_text(settings, encoding="utf-8")
+    extends = f"extends = {str(AUTOTAG_SETTINGS)!r}\n"
+    (where / "perfkit.toml").write_text(extends + settings, encoding="utf-8")
     config = load_config(where / "perfkit.toml")
     return validate([perfkit.load(new)], [perfkit.load(base)], config).to_dict()
 

@@ -17,7 +17,7 @@ from perfkit.render.html_report import single_file_html, write_static
 from perfkit.validate import load_config, load_spec, validate
 from perfkit.validate.settings import schema
 from tests.html_parse import SUMMARY_TAGS, parse_html
-from tests.validate.conftest import run_perfkit, sidecar
+from tests.validate.conftest import AUTOTAG_SETTINGS, run_perfkit, sidecar
 from tests.validate.programs import profile_client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +25,8 @@ HOSTILE = "<b onmouseover=x>new"
 
 
 @pytest.fixture
-def config(tmp_path: Path):
-    return load_config(start=tmp_path)
+def config():
+    return load_config(AUTOTAG_SETTINGS)
 
 
 @pytest.fixture
@@ -59,12 +59,13 @@ def test_spec_and_default_baselines_as_the_cli_finds_them(
 ) -> None:
     _, new = client_pair
     spec_path = ROOT / "profiles" / "seed-baseline.toml"
-    seed = perfkit.validate(new, baseline=spec_path)
+    seed = perfkit.validate(new, baseline=spec_path, config=AUTOTAG_SETTINGS)
     assert seed.baseline.kind == "spec" and seed.target.base.calls == 35_402
-    assert perfkit.validate(new, baseline=load_spec(spec_path)).target.base.calls == 35_402
+    spec = load_spec(spec_path)
+    assert perfkit.validate(new, baseline=spec, config=AUTOTAG_SETTINGS).target.base.calls == 35_402
     with pytest.raises(PerfkitError, match="stands alone"):
         perfkit.validate(new, baseline=[spec_path, new])
-    monkeypatch.chdir(project)  # profiles/seed-baseline.stats and a pyproject.toml
+    monkeypatch.chdir(project)  # profiles/seed-baseline.stats and a perfkit.toml naming it
     found = perfkit.validate(new)
     assert found.baseline.kind == "profiles"
     assert found.baseline.runs[0].path == str(project / "profiles" / "seed-baseline.stats")

@@ -153,3 +153,41 @@ def test_validate_with_the_programs_own_config(workload: dict) -> None:
     assert verdict["decision"]["band"]["decision"] == expected
     assert done.returncode == verdict["exit_code"]
     assert json.dumps(verdict).count("Ship it.") + json.dumps(verdict).count("Rethink.") >= 1
+
+
+SEED_WORDING = ("get_asset_info", "immich", "seed", "socket", "asset", "50-280", "5-15", "3,427")
+
+
+def test_validate_without_settings_is_generic(workload: dict) -> None:
+    """No config: the verdict is about the total time, in no report a word of autotag's case,
+    and the sections that need settings (metrics, predictions, breakdown) are left out."""
+    where = workload["dir"] / "reports"
+    done = run_perfkit(
+        "validate", workload["new"], "--baseline", workload["base"],
+        "--html", where / "html", "--markdown", where / "summary.md", "--json", where / "v.json",
+        "--junit", where / "junit.xml", cwd=workload["dir"],
+    )  # fmt: skip
+    verdict = read_json(where / "v.json")
+    jsonschema.validate(verdict, schema("verdict"))
+    assert (
+        done.returncode
+        == verdict["exit_code"]
+        == {"go": 0, "marginal": 3, "no-go": 1}[verdict["status"]]
+    )
+    assert verdict["target"] is None and verdict["metrics"] == []
+    assert verdict["config"]["source"] == "built-in defaults"
+    assert verdict["improvement"]["source"] == "measured"
+    names = {check["name"] for check in verdict["checks"]}
+    assert not {n for n in names if n.startswith(("prediction.", "audit."))}
+    texts = {
+        "terminal": done.stdout,
+        "markdown": (where / "summary.md").read_text("utf-8"),
+        "html": (where / "html" / "index.html").read_text("utf-8"),
+        "junit": (where / "junit.xml").read_text("utf-8"),
+    }
+    for kind, text in texts.items():
+        found = [word for word in SEED_WORDING if word in text.lower()]
+        assert not found, (kind, found)
+    for section in ("### Metrics", "### Predictions", "### Bottleneck breakdown"):
+        assert section not in texts["markdown"]
+    assert 'id="predictions"' not in texts["html"] and 'id="breakdown"' not in texts["html"]

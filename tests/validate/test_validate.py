@@ -13,7 +13,7 @@ import perfkit
 from perfkit.errors import PerfkitError
 from perfkit.validate import load_config, load_spec, validate
 from perfkit.validate.settings import schema
-from tests.validate.conftest import sidecar
+from tests.validate.conftest import AUTOTAG_SETTINGS, sidecar
 from tests.validate.programs import profile_client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,8 +27,8 @@ def pstats_figures(path: Path, name: str) -> tuple[int, float]:
 
 
 @pytest.fixture
-def config(tmp_path: Path):
-    return load_config(start=tmp_path)
+def config():
+    return load_config(AUTOTAG_SETTINGS)
 
 
 def test_figures_match_pstats_and_the_lazy_change_is_a_go(client_pair, config) -> None:
