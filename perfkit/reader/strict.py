@@ -290,8 +290,10 @@ class _Decoder:
             if self._end_marker():
                 break
             key_at = self.pos
+            seen = (self.byte_strings, self.python3)
             key = self.read(depth + 1, allow_code)
             if self._end_marker():  # marshal ends the dict there too, dropping the key
+                self.byte_strings, self.python3 = seen  # ... and nothing of it reaches the profile
                 break
             self._check_key(key, key_at)
             value[key] = self.read(depth + 1, allow_code)

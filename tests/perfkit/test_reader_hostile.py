@@ -145,6 +145,17 @@ def test_an_empty_python2_profile_is_a_profile_not_json() -> None:
         assert outcome.columns is not None and outcome.columns.keys == []
 
 
+def test_a_dropped_last_key_counts_for_nothing() -> None:
+    # marshal ends a dict at an end marker after a key and drops that key: a Python 2 byte string
+    # there must not make the strict decoder refuse a Python 3 file that marshal reads.
+    profile = marshal.dumps({("m.py", 1, "f"): (1, 1, 0.5, 0.5, {})})
+    inner = b"{" + b"s" + struct.pack("<i", 3) + b"abc" + b"0"  # {b"abc": <end>} -> {}
+    data = profile.replace(b"{0", inner + b"", 1)
+    assert marshal.loads(data) == {("m.py", 1, "f"): (1, 1, 0.5, 0.5, {})}
+    for outcome in attempt_both(data, "regression"):
+        assert outcome.columns is not None and outcome.columns.keys == [("m.py", 1, "f")]
+
+
 def test_undecodable_file_names_read_alike_on_both_paths(tmp_path: Path) -> None:
     # A file name with a byte that is not UTF-8 reaches the profile as a lone surrogate, which
     # marshal writes as such; the strict decoder used to read it as three other characters.
