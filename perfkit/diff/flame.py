@@ -7,13 +7,14 @@ inclusive time) and the function's call count in that run.  The ``[estimated]`` 
 out of the tree: every frame of the flame graph is an estimate below the first level.
 
 A flame graph of ``width`` pixels shows nothing narrower than a pixel, so frames narrower than
-one pixel in both runs are folded into one ``(N small frames)`` frame per parent: a profile of
-100 000 functions keeps a few thousand frames.  Frames are ordered by name, as flamegraph.pl
-does, so the two runs' flame graphs line up.
+one pixel in both runs (each run scaled to its own total) are folded into one
+``(N small frames)`` frame per parent: a profile of 100 000 functions keeps a few thousand
+frames.  Frames are ordered by name, as flamegraph.pl does, so the two runs' graphs line up.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -73,11 +74,12 @@ def _calls(root: Frame, profile: Profile, side: str) -> None:
             setattr(frame, f"{side}_calls", int(calls[frame.name]))
 
 
-def _fold_small(frame: Frame, min_seconds: float) -> None:
+def _fold_small(frame: Frame, min_base: float, min_new: float) -> None:
     kept: list[Frame] = []
     small: list[Frame] = []
     for child in frame.children:
-        (kept if max(child.base, child.new) >= min_seconds else small).append(child)
+        wide = child.base >= min_base or child.new >= min_new
+        (kept if wide else small).append(child)
     if len(small) > 1:
         merged = sum(child.merged or 1 for child in small)
         kept.append(
@@ -94,7 +96,12 @@ def _fold_small(frame: Frame, min_seconds: float) -> None:
     frame.children = kept
     for child in kept:
         if not child.merged:
-            _fold_small(child, min_seconds)
+            _fold_small(child, min_base, min_new)
+
+
+def _pixel(total: float, width: int) -> float:
+    """The seconds one pixel stands for (infinite for a run without time: never wide)."""
+    return total / width if total > 0 else math.inf
 
 
 def flame_tree(base: Profile, new: Profile, *, width: int = DEFAULT_WIDTH) -> Frame:
@@ -105,9 +112,7 @@ def flame_tree(base: Profile, new: Profile, *, width: int = DEFAULT_WIDTH) -> Fr
     _sort(root)
     _calls(root, base, "base")
     _calls(root, new, "new")
-    scale = max(root.base, root.new)
-    if scale > 0:
-        _fold_small(root, scale / width)
+    _fold_small(root, _pixel(root.base, width), _pixel(root.new, width))
     return root
 
 

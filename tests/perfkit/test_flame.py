@@ -95,14 +95,17 @@ def test_frames_under_a_pixel_are_folded(tmp_path: Path) -> None:
     root = flame_tree(base, new)
     frames = [frame for _, frame in root.walk()]
     assert sum(1 for _ in unfolded.walk()) > 2000
-    scale = max(root.base, root.new)
     # every frame but a folded one is a pixel wide in one of the runs, so a level holds at
     # most 2 * width of them, plus one folded frame per parent
     for level in range(1, max(depth for depth, _ in root.walk()) + 1):
         row = [frame for depth, frame in root.walk() if depth == level]
         assert sum(1 for frame in row if not frame.merged) <= 2 * DEFAULT_WIDTH
     for frame in frames:  # at most one frame under a pixel per parent: folded, or alone
-        narrow = [c for c in frame.children if max(c.base, c.new) < scale / DEFAULT_WIDTH]
+        narrow = [
+            c
+            for c in frame.children
+            if c.base < root.base / DEFAULT_WIDTH and c.new < root.new / DEFAULT_WIDTH
+        ]
         assert len(narrow) <= 1 and not any(c.children for c in narrow), frame.name
     (folded,) = [frame for frame in frames if frame.merged]
     assert folded.merged > 100 and folded.name == f"({folded.merged} small frames)"
