@@ -13,6 +13,7 @@ from perfkit.commands.reporting import (
     check_report_options,
     check_report_targets,
     documented,
+    flame_for,
     wants_reports,
     write_reports,
 )
@@ -113,7 +114,7 @@ def _report(base: Profile, new: Profile, args: argparse.Namespace) -> list[str]:
         documented=documented(args),
         butterfly=args.butterfly,
     )
-    return write_reports(verdict.to_dict(), args)
+    return write_reports(verdict.to_dict(), args, flame_for(args, [base], [new]))
 
 
 def run(args: argparse.Namespace) -> int:

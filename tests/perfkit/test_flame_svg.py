@@ -82,3 +82,21 @@ def test_a_big_synthetic_pair_stays_small(tmp_path: Path) -> None:
     data = flame_svg(tree, title="synthetic")
     assert ET.fromstring(data).findall(f"{SVG}g")
     assert len(data) < 2 * 1024 * 1024
+
+
+def test_the_report_folder_holds_the_flame_graphs(tree: Frame, tmp_path: Path) -> None:
+    from perfkit.render.html_report import single_file_html, write_static
+    from perfkit.validate import load_config, validate
+
+    base = perfkit.load(profile_source(BASE, tmp_path / "base.stats"))
+    new = perfkit.load(profile_source(NEW, tmp_path / "new.stats"))
+    verdict = validate([new], [base], load_config(None)).to_dict()
+    tmp_path = tmp_path / "report"
+    names = {"flame-diff.svg", "flame-baseline.svg", "flame-new.svg"}
+    assert names <= {path.name for path in write_static(verdict, tmp_path, tree)}
+    index = (tmp_path / "index.html").read_text()
+    assert '<a href="flame-diff.svg"><img src="flame-diff.svg"' in index
+    assert "estimated from caller edges" in index
+    assert all(written_by_perfkit(tmp_path / name) for name in names)
+    assert "data:image/svg+xml;base64," in single_file_html(verdict, tree)
+    assert 'id="flame"' not in single_file_html(verdict)
