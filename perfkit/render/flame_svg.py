@@ -12,6 +12,7 @@ blue where it spends less, the stronger the larger the relative change; grey whe
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ET
 
 from perfkit.common.version import __version__
@@ -24,6 +25,7 @@ PAD = 10
 HEADER = 34
 FONT = "Verdana, DejaVu Sans, sans-serif"
 CHAR_WIDTH = 6.2  # average width of one character at font-size 11
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 NEUTRAL = (0.02, "#d8d8d8")  # relative changes under 2 % are shown as unchanged
 
 
@@ -71,6 +73,11 @@ def _plain_title(frame: Frame, side: str) -> str:
     return f"{frame.name}\n{seconds_text(seconds)}, calls (whole run) {calls}"
 
 
+def _xml(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (control characters in names)."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _label(name: str, width: float) -> str | None:
     fits = int((width - 6) / CHAR_WIDTH)
     if fits < 3:
@@ -99,7 +106,7 @@ def flame_svg(root: Frame, *, side: str = "diff", title: str, width: int = DEFAU
     ET.SubElement(svg, f"{{{SVG_NS}}}desc").text = f"perfkit {__version__} flame graph"
     ET.SubElement(svg, f"{{{SVG_NS}}}rect", width="100%", height="100%", fill="#ffffff")
     heading = ET.SubElement(svg, f"{{{SVG_NS}}}text", x=str(PAD), y="20", **{"font-size": "14"})
-    heading.text = title
+    heading.text = _xml(title)
     scale = width / total if total > 0 else 0.0
     offsets = {id(root): 0.0}  # frame -> x of its left edge
     for level, frame in frames:
@@ -112,7 +119,7 @@ def flame_svg(root: Frame, *, side: str = "diff", title: str, width: int = DEFAU
         y = height - PAD - (level + 1) * ROW
         group = ET.SubElement(svg, f"{{{SVG_NS}}}g")
         text = _diff_title(frame) if side == "diff" else _plain_title(frame, side)
-        ET.SubElement(group, f"{{{SVG_NS}}}title").text = text
+        ET.SubElement(group, f"{{{SVG_NS}}}title").text = _xml(text)
         fill = _diff_fill(frame) if side == "diff" else _warm_fill(frame)
         ET.SubElement(
             group,
@@ -127,6 +134,6 @@ def flame_svg(root: Frame, *, side: str = "diff", title: str, width: int = DEFAU
         if label:
             ET.SubElement(
                 group, f"{{{SVG_NS}}}text", x=f"{PAD + x + 3:.1f}", y=str(y + ROW - 4)
-            ).text = label
+            ).text = _xml(label)
     ET.register_namespace("", SVG_NS)
     return ET.tostring(svg, encoding="utf-8", xml_declaration=True)

@@ -54,6 +54,13 @@ def test_the_svg_is_valid_and_has_no_script_or_css(tree: Frame, side: str, tmp_p
     assert written_by_perfkit(tmp_path / "f.svg")
 
 
+def test_control_characters_in_names_keep_the_xml_valid() -> None:
+    root = Frame("all", base=1.0, new=2.0, children=[Frame("bad\x00\x1b[31m", 0.5, 1.5)])
+    svg = ET.fromstring(flame_svg(root, title="t\x07"))
+    assert len(svg.findall(f"{SVG}g")) == 2
+    assert svg.findall(f"{SVG}g")[1].find(f"{SVG}title").text.startswith("bad\ufffd\ufffd[31m")
+
+
 def test_a_new_function_is_red_and_a_removed_one_blue(tree: Frame) -> None:
     svg = ET.fromstring(flame_svg(tree, title="t"))
     fills = {
