@@ -34,8 +34,8 @@ def add_report_options(parser: argparse.ArgumentParser, *, json_flag: str) -> No
     group.add_argument(
         "--html",
         metavar="DIR",
-        help="write the HTML report into DIR: index.html, perfkit.css and chart images "
-        "(renders under Jenkins' default Content-Security-Policy)",
+        help="write the HTML report into DIR: index.html, perfkit.css, chart images and, for "
+        "two profiles, flame graph SVGs (renders under Jenkins' default Content-Security-Policy)",
     )
     group.add_argument(
         "--single-file",
