@@ -13,6 +13,7 @@ from perfkit.commands.reporting import (
     check_report_options,
     check_report_targets,
     documented,
+    flame_for,
     wants_reports,
     write_reports,
 )
@@ -115,7 +116,7 @@ def _report(diff: Diff, args: argparse.Namespace) -> list[str]:
             documented=documented(args),
             butterfly=args.butterfly,
         )
-    return write_reports(verdict.to_dict(), args)
+    return write_reports(verdict.to_dict(), args, flame_for(args, [diff.base], [diff.new]))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from perfkit.commands.common import warn
 from perfkit.common.guard import OutputGuard
+from perfkit.diff.flame import Frame, flame_tree
 from perfkit.errors import PerfkitError
+from perfkit.model.profile import Profile
 from perfkit.render.html_report import write_single_file, write_static
 from perfkit.render.json_report import verdict_json, write_json
 from perfkit.render.junit import write_junit
@@ -31,8 +34,8 @@ def add_report_options(parser: argparse.ArgumentParser, *, json_flag: str) -> No
     group.add_argument(
         "--html",
         metavar="DIR",
-        help="write the HTML report into DIR: index.html, perfkit.css and chart images "
-        "(renders under Jenkins' default Content-Security-Policy)",
+        help="write the HTML report into DIR: index.html, perfkit.css, chart images and, for "
+        "two profiles, flame graph SVGs (renders under Jenkins' default Content-Security-Policy)",
     )
     group.add_argument(
         "--single-file",
@@ -108,16 +111,30 @@ def documented(args: argparse.Namespace) -> list[str]:
     return files
 
 
-def write_reports(verdict: dict[str, Any], args: argparse.Namespace) -> list[str]:
-    """Write every requested report; the paths written (stdout output is not listed)."""
+def flame_for(
+    args: argparse.Namespace, base: Sequence[Profile], new: Sequence[Profile]
+) -> Frame | None:
+    """The flame tree of the first baseline and the first new run, when an HTML report wants it."""
+    if not args.html or not base or not new:
+        return None
+    return flame_tree(base[0], new[0])
+
+
+def write_reports(
+    verdict: dict[str, Any], args: argparse.Namespace, flame: Frame | None = None
+) -> list[str]:
+    """Write every requested report; the paths written (stdout output is not listed).
+
+    ``flame`` (two profiles' ``flame_tree``) adds the flame graphs to the HTML report.
+    """
     written: list[str] = []
     if args.html:
         if args.single_file:
-            path = write_single_file(verdict, args.html)
+            path = write_single_file(verdict, args.html, flame)
             warn([f"{path}: {SINGLE_FILE_WARNING}"])
             written.append(str(path))
         else:
-            written.append(str(write_static(verdict, args.html)[-1]))
+            written.append(str(write_static(verdict, args.html, flame)[-1]))
     if args.junit:
         written.append(str(write_junit(verdict, args.junit)))
     if args.markdown == "-":

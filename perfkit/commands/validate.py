@@ -15,6 +15,7 @@ from perfkit.commands.reporting import (
     check_report_options,
     check_report_targets,
     documented,
+    flame_for,
     stdout_taken,
     write_reports,
 )
@@ -118,7 +119,8 @@ def run(args: argparse.Namespace) -> int:
     report = verdict.to_dict()
     out = console(sys.stderr if stdout_taken(args) else None)
     with guarding(guard):
-        written = write_reports(report, args)
+        runs = baseline if isinstance(baseline, list) else []
+        written = write_reports(report, args, flame_for(args, runs, new))
     if args.quiet:
         from perfkit.render.verdict_terminal import verdict_line
 

@@ -10,7 +10,8 @@ JSON               a ``"schema": "perfkit.<kind>/N"`` of perfkit's own (verdict,
                    speedscope's ``"exporter": "perfkit ..."``
 JUnit XML          ``<testsuites name="perfkit">``
 Markdown           the closing line ``_perfkit VERSION · exit code N_``
-PNG / SVG / PDF    the image's Software / Creator metadata ``perfkit ...``
+PNG / SVG / PDF    the image's Software / Creator metadata ``perfkit ...`` (a flame graph:
+                   its ``<desc>perfkit ...``)
 Parquet            the key-value metadata ``generator = perfkit ...`` in the footer
 pprof (.pb.gz)     the comment ``perfkit VERSION export of NAME`` in its string table
 CSV                the header of a perfkit table (functions, edges, history runs)
@@ -38,7 +39,7 @@ _JSON = re.compile(
 )
 _JUNIT = re.compile(rb'<testsuites\s+name="perfkit"')
 _MARKDOWN = re.compile(rb"\n_perfkit [^\n]* \xc2\xb7 exit code -?\d+_\n*\Z")
-_IMAGE = re.compile(rb"Software\x00perfkit |<dc:title>perfkit |/Creator \(perfkit ")
+_IMAGE = re.compile(rb"Software\x00perfkit |<dc:title>perfkit |<desc>perfkit |/Creator \(perfkit ")
 _PARQUET = re.compile(rb"generator[\x00-\xff]{1,8}perfkit ")
 _PPROF = re.compile(rb"perfkit [\x21-\x7e]{1,40} export of ")
 _CSV_HEADERS = (

@@ -170,9 +170,15 @@ class Page:
             raise CdpError(f"{expression!r}: {result['exceptionDetails'].get('text')}")
         return result["result"].get("value")
 
-    def screenshot(self, path: Path) -> Path:
+    def screenshot(self, path: Path, clip: dict[str, float] | None = None) -> Path:
+        """A PNG of the page, or of ``clip`` (x, y, width, height in CSS pixels) at scale 1."""
+        extra: dict[str, Any] = {"clip": {**clip, "scale": 1}} if clip else {}
         data = self.browser.call(
-            "Page.captureScreenshot", self.session, format="png", captureBeyondViewport=True
+            "Page.captureScreenshot",
+            self.session,
+            format="png",
+            captureBeyondViewport=True,
+            **extra,
         )["data"]
         path.write_bytes(base64.b64decode(data))
         return path
