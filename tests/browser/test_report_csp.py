@@ -19,6 +19,7 @@ from perfkit.render.html_report import write_static
 from perfkit.validate import load_config, validate
 from tests.browser.cdp import CHROMIUM, Browser
 from tests.browser.csp_server import serve
+from tests.validate.conftest import AUTOTAG_SETTINGS
 from tests.validate.programs import profile_mixed
 
 pytestmark = pytest.mark.browser
@@ -48,7 +49,9 @@ def keep(shot: Path) -> None:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     where = tmp_path_factory.mktemp("report")
-    (where / "perfkit.toml").write_text("[metrics.weird]\nselector = 're:onerror'\n")
+    (where / "perfkit.toml").write_text(  # autotag's settings: every section and chart
+        f"extends = {str(AUTOTAG_SETTINGS)!r}\n[metrics.weird]\nselector = 're:onerror'\n"
+    )
     base = profile_mixed(where / "base.stats", weird_calls=4, extra=20, info_ms=3.0)
     new = profile_mixed(where / "new.stats", weird_calls=2, extra=0, info_ms=3.0)
     verdict = validate(

@@ -19,6 +19,7 @@ from perfkit.render.html_report import CSP_NOTE
 from tests.browser.cdp import Browser
 from tests.browser.csp_server import QuietHandler, serve
 from tests.browser.test_report_csp import chromium  # noqa: F401 - skips without Chromium
+from tests.validate.conftest import AUTOTAG_SETTINGS
 from tests.validate.programs import profile_mixed
 
 pytestmark = pytest.mark.browser
@@ -38,7 +39,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     where = tmp_path_factory.mktemp("reports")
     base = profile_mixed(where / "base.stats", weird_calls=4, extra=20, info_ms=3.0)
     new = profile_mixed(where / "new.stats", weird_calls=2, extra=0, info_ms=3.0)
-    command = [str(PERFKIT), "validate", str(new), "--baseline", str(base), "--quiet", "--html"]
+    command = [str(PERFKIT), "validate", str(new), "--baseline", str(base), "--quiet"]
+    command += ["--config", str(AUTOTAG_SETTINGS), "--html"]  # every chart: several images
     folder = subprocess.run([*command, str(where / "folder")], capture_output=True, text=True)
     single = subprocess.run(
         [*command, str(where / "single" / "report.html"), "--single-file"],

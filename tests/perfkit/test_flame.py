@@ -107,7 +107,9 @@ def test_frames_under_a_pixel_are_folded(tmp_path: Path) -> None:
             if c.base < root.base / DEFAULT_WIDTH and c.new < root.new / DEFAULT_WIDTH
         ]
         assert len(narrow) <= 1 and not any(c.children for c in narrow), frame.name
-    (folded,) = [frame for frame in frames if frame.merged]
+    # the small functions fold under main; a small function that ran slow enough to be a pixel
+    # wide may fold its own children too, so only the largest fold is pinned down
+    folded = max((frame for frame in frames if frame.merged), key=lambda frame: frame.merged)
     assert folded.merged > 100 and folded.name == f"({folded.merged} small frames)"
     assert len(frames) * 10 < sum(1 for _ in unfolded.walk())
     assert math.isclose(
