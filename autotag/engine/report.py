@@ -8,6 +8,8 @@ A process killed while a write is in flight cannot know whether the server appli
 write is first written to a journal (``writes.journal``, one JSON line per intent) and marked
 done once its answer is reported; a resumed run asks the server about every intent that was
 never marked done and reports what was applied. A killed run therefore loses no line either.
+A kill can also land after an intent's lines were written but before it was marked done; the
+settlement skips what the report already lists, so no line is written twice.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class ModificationReport:
         self.journal_path = journal
         self._journal: TextIO | None = journal.open("a", encoding="utf-8") if journal else None
         self._next_intent = _last_intent(journal) + 1 if journal else 0
+        self._listed_changes: set[tuple[str, str, str, str]] | None = None
 
     @contextlib.contextmanager
     def intent(
@@ -106,11 +109,27 @@ class ModificationReport:
         return list(opened.values())
 
     def settle(self, intent: dict[str, Any], applied: Sequence[tuple[ChangeKind, str]]) -> None:
-        """Report what the server shows of an open intent (kind, asset); close the intent."""
+        """Report what the server shows of an open intent (kind, asset); close the intent.
+
+        A change the report already lists was confirmed before the kill: it is not repeated.
+        """
+        listed = self._listed()
+        target, detail = intent["target"], intent.get("detail", "")
         for kind, asset_id in applied:
-            self.record(kind, asset_id, intent["target"], intent.get("detail", ""))
+            change = (kind.value, asset_id, _clean(target), _clean(detail))
+            if change not in listed:
+                listed.add(change)
+                self.record(kind, asset_id, target, detail)
         with self._lock:
             self._journal_line({"done": intent["intent"], "settled": True})
+
+    def _listed(self) -> set[tuple[str, str, str, str]]:
+        """The changes the report lists so far (read once, on the first settlement)."""
+        if self._listed_changes is None:
+            self.flush()
+            path = self.path
+            self._listed_changes = set(read_changes(path)) if path and path.exists() else set()
+        return self._listed_changes
 
     def record(self, kind: ChangeKind, asset_id: str, target: str, detail: str = "") -> None:
         stamp = datetime.now(UTC).isoformat(timespec="milliseconds")

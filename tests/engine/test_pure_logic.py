@@ -185,3 +185,24 @@ def test_toml_config(tmp_path):
 def test_missing_config_file(tmp_path):
     with pytest.raises(ConfigError, match="cannot read config"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_settling_skips_changes_confirmed_before_the_kill(tmp_path):
+    """A kill after an intent's lines were written but before it was marked done."""
+    from autotag.engine.report import ChangeKind, ModificationReport, read_changes
+
+    report_path, journal = tmp_path / "modification_report.txt", tmp_path / "writes.journal"
+    first = ModificationReport(report_path, journal)
+    block = first.intent(ChangeKind.ADD_TAG, "autotag_output_conflict", ["a1", "a2", "a3"])
+    intent = block.__enter__()
+    intent.confirm(["a1", "a2"])  # the server's answer was reported; then the process died
+    first.flush()
+
+    resumed = ModificationReport(report_path, journal)
+    (open_intent,) = resumed.open_intents()
+    resumed.settle(open_intent, [(ChangeKind.ADD_TAG, i) for i in ("a1", "a2", "a3")])
+    resumed.close()
+
+    assets = [asset for _, asset, _, _ in read_changes(report_path)]
+    assert sorted(assets) == ["a1", "a2", "a3"]
+    assert ModificationReport(report_path, journal).open_intents() == []
