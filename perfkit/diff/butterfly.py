@@ -39,8 +39,10 @@ class Diff(Protocol):
     base: Profile
     new: Profile
     functions: pd.DataFrame
-    edges: pd.DataFrame
     counts_comparable: bool
+
+    @property
+    def edges(self) -> pd.DataFrame: ...
 
 
 def _by_change(rows: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,7 @@ Status: ``added`` / ``removed`` when one side is missing; ``changed`` when a cal
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,17 +128,28 @@ class Diff(display.Displayable):
         base: Profile,
         new: Profile,
         functions: pd.DataFrame,
-        edges: pd.DataFrame,
         ambiguous: pd.DataFrame,
         thresholds: dict[str, float],
     ) -> None:
         self.base = base
         self.new = new
         self.functions = functions
-        self.edges = edges
         self.ambiguous = ambiguous
         self.thresholds = thresholds
         self.counts_comparable = not (base.sampled or new.sampled)
+
+    @functools.cached_property
+    def edges(self) -> pd.DataFrame:
+        """The per-edge diff, built on first use: it is the largest table (a few edges per
+        function, dozens of columns) and a report without butterflies or JSON never reads it."""
+        return _edge_table(
+            self.base,
+            self.new,
+            self.functions,
+            self.thresholds["time_threshold"],
+            self.thresholds["time_floor"],
+            self.counts_comparable,
+        )
 
     @property
     def totals(self) -> dict[str, dict[str, float | int | None]]:
@@ -258,7 +270,7 @@ def _function_table(
     for metric in METRICS:
         _metric_columns(out, b, n, metric, (~present_base, ~present_new))
     out["status"] = _status(out, present_base, present_new, counts_comparable, threshold, floor)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)  # no block consolidation: no copy of every column
 
 
 def _edge_keys(profile: Profile, row_of: np.ndarray) -> pd.DataFrame:
@@ -316,7 +328,7 @@ def _edge_table(
     for metric in METRICS:
         _metric_columns(out, b, n, metric, (~present_base, ~present_new))
     out["status"] = _status(out, present_base, present_new, counts_comparable, threshold, floor)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)  # no block consolidation: no copy of every column
 
 
 def compare(
@@ -328,9 +340,8 @@ def compare(
     functions = _function_table(
         base, new, pairing.pairs, time_threshold, time_floor, counts_comparable
     )
-    edges = _edge_table(base, new, functions, time_threshold, time_floor, counts_comparable)
     thresholds = {"time_threshold": time_threshold, "time_floor": time_floor}
-    return Diff(base, new, functions, edges, pairing.ambiguous, thresholds)
+    return Diff(base, new, functions, pairing.ambiguous, thresholds)
 
 
 def top_changes(diff: Diff, metric: str, limit: int) -> pd.DataFrame:

@@ -39,7 +39,7 @@ import time
 import warnings
 
 from perfkit.reader.problem import FormatProblem
-from perfkit.reader.raw import RawStats, decode, encode
+from perfkit.reader.raw import RawStats, decode, encode_parts
 from perfkit.reader.shape import edge_budget, flatten
 
 try:
@@ -102,13 +102,12 @@ def _loads(data: bytes) -> object:
     when decoding all but that byte fails.
     """
     options = {"allow_code": False} if sys.version_info >= (3, 13) else {}
-    value = marshal.loads(data, **options)
     if data[-1:] != b"0":
         raise ValueError("does not end like a dict")
-    try:
-        marshal.loads(data[:-1], **options)
+    try:  # first, so that the two decoded objects are never in memory at once
+        marshal.loads(memoryview(data)[:-1], **options)
     except (EOFError, ValueError, TypeError):
-        return value
+        return marshal.loads(data, **options)
     raise ValueError("trailing data")
 
 
@@ -123,20 +122,28 @@ def _child(datas: list[bytes], write_fd: int) -> None:
         faulthandler.disable()  # a crash of marshal is an answer here, not news for stderr
         _limit_child(sum(len(data) for data in datas))
         for data in datas:
-            try:
-                blob = encode(flatten(_loads(data), max_edges=edge_budget(len(data))))
-                frame = _LENGTH.pack(len(blob)) + blob
-            except Exception:  # this input only; the next one starts afresh
-                frame = _LENGTH.pack(_FAILED)
-            view = memoryview(frame)
-            while view:
-                view = view[os.write(write_fd, view) :]
-            del frame, view
+            _write_all(write_fd, _answer(data))
         status = 0
     except BaseException:  # any failure means: let the strict decoder decide
         status = 1
     finally:
         os._exit(status)
+
+
+def _answer(data: bytes) -> list[bytes]:
+    """The frame the child writes for one input: its length, then its columns' buffers."""
+    try:
+        parts = encode_parts(flatten(_loads(data), max_edges=edge_budget(len(data))))
+    except Exception:  # this input only; the next one starts afresh
+        return [_LENGTH.pack(_FAILED)]
+    return [_LENGTH.pack(sum(map(len, parts))), *parts]
+
+
+def _write_all(fd: int, parts: list[bytes]) -> None:
+    for part in parts:
+        view = memoryview(part)
+        while view:
+            view = view[os.write(fd, view) :]
 
 
 def _spawn(datas: list[bytes]) -> tuple[int, int]:
@@ -190,7 +197,7 @@ def decode_isolated_many(datas: list[bytes], timeout: float | None = None) -> li
     return results
 
 
-def _frames(output: bytes, count: int) -> list[RawStats | None]:
+def _frames(output: bytearray, count: int) -> list[RawStats | None]:
     """The ``count`` results a child wrote; results it did not finish are ``None``."""
     results: list[RawStats | None] = []
     position = 0
@@ -204,27 +211,27 @@ def _frames(output: bytes, count: int) -> list[RawStats | None]:
             break
         raw = None
         with contextlib.suppress(FormatProblem):
-            raw = decode(output[position : position + length])
+            raw = decode(memoryview(output)[position : position + length])
         results.append(raw)
         position += length
     return results + [None] * (count - len(results))
 
 
 def _decode_batch(groups: list[list[bytes]], timeout: float) -> list[RawStats | None]:
-    children: dict[int, tuple[int, list[bytes], int]] = {}  # read fd -> (pid, chunks, inputs)
+    children: dict[int, tuple[int, bytearray, int]] = {}  # read fd -> (pid, output, inputs)
     done: set[int] = set()
     deadline = time.monotonic() + timeout
     with selectors.DefaultSelector() as selector:
         try:
             for group in groups:
                 pid, read_fd = _spawn(group)
-                children[read_fd] = (pid, [], len(group))
+                children[read_fd] = (pid, bytearray(), len(group))
                 selector.register(read_fd, selectors.EVENT_READ)
             while len(done) < len(children) and time.monotonic() < deadline:
                 for key, _ in selector.select(deadline - time.monotonic()):
                     chunk = os.read(key.fd, 1 << 20)
                     if chunk:
-                        children[key.fd][1].append(chunk)
+                        children[key.fd][1].extend(chunk)
                     else:
                         done.add(key.fd)
                         selector.unregister(key.fd)
@@ -238,8 +245,8 @@ def _decode_batch(groups: list[list[bytes]], timeout: float) -> list[RawStats | 
                 os.waitpid(pid, 0)
     # every complete result stands on its own, even if its child died later on
     results: list[RawStats | None] = []
-    for _, chunks, count in children.values():
-        results += _frames(b"".join(chunks), count)
+    for _, output, count in children.values():
+        results += _frames(output, count)
     return results
 
 

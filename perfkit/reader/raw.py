@@ -62,6 +62,11 @@ def _text_block(strings: list[str]) -> tuple[bytes, bytes]:
 
 def encode(raw: RawStats) -> bytes:
     """Serialise ``raw``; raises ``FormatProblem`` for numbers outside 64-bit ranges."""
+    return b"".join(encode_parts(raw))
+
+
+def encode_parts(raw: RawStats) -> list[bytes]:
+    """``encode`` as a list of buffers to write one after the other (no joined copy)."""
     parts: list[bytes] = [struct.pack("<q", raw.n_functions)]
     try:
         parts += [array("q", getattr(raw, name)).tobytes() for name in _INT_COLUMNS]
@@ -72,11 +77,13 @@ def encode(raw: RawStats) -> bytes:
     for strings in (raw.files, raw.names):
         parts += _text_block(strings)
     parts.append(raw.decoder.encode("ascii"))
-    body = b"".join(struct.pack("<Q", len(part)) + part for part in parts)
-    return _HEADER.pack(_MAGIC, len(body)) + body
+    framed: list[bytes] = []
+    for part in parts:
+        framed += (struct.pack("<Q", len(part)), part)
+    return [_HEADER.pack(_MAGIC, sum(map(len, framed))), *framed]
 
 
-def decode(blob: bytes) -> RawStats:
+def decode(blob: bytes | bytearray | memoryview) -> RawStats:
     """Inverse of ``encode``; raises ``FormatProblem`` if the blob is inconsistent."""
     view = memoryview(blob)
     try:
@@ -112,7 +119,7 @@ def decode(blob: bytes) -> RawStats:
 
 def _strings(lengths_part: memoryview, text_part: memoryview) -> list[str]:
     lengths = np.frombuffer(lengths_part, dtype="<i8")
-    text = bytes(text_part).decode("utf-8", "surrogatepass")
+    text = str(text_part, "utf-8", "surrogatepass")
     ends = np.cumsum(lengths)
     if (lengths < 0).any() or (len(ends) and ends[-1] != len(text)):
         raise ValueError("text lengths do not add up")
