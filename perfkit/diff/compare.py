@@ -29,7 +29,7 @@ from perfkit.diff.butterfly import Butterfly, butterfly_of
 from perfkit.errors import PerfkitError
 from perfkit.match.pairing import pair_functions
 from perfkit.match.selectors import Selector
-from perfkit.model.profile import Profile, load_many
+from perfkit.model.profile import Profile, load_many, text_column
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -117,7 +117,7 @@ def _status(
     status = np.where(changed, "changed", "unchanged").astype(object)
     status[~present_base] = "added"
     status[~present_new] = "removed"
-    return status
+    return text_column(status)
 
 
 class Diff(display.Displayable):
@@ -259,9 +259,15 @@ def _function_table(
     present_base, present_new = base_ids >= 0, new_ids >= 0
     out: dict[str, Any] = {
         "status": None,
-        "label": np.where(present_new, n["label"].to_numpy(object), b["label"].to_numpy(object)),
-        "module": np.where(present_new, n["module"].to_numpy(object), b["module"].to_numpy(object)),
-        "name": np.where(present_new, n["name"].to_numpy(object), b["name"].to_numpy(object)),
+        "label": text_column(
+            np.where(present_new, n["label"].to_numpy(object), b["label"].to_numpy(object))
+        ),
+        "module": text_column(
+            np.where(present_new, n["module"].to_numpy(object), b["module"].to_numpy(object))
+        ),
+        "name": text_column(
+            np.where(present_new, n["name"].to_numpy(object), b["name"].to_numpy(object))
+        ),
         "base_id": base_ids,
         "new_id": new_ids,
         "line_base": b["line"].fillna(-1).astype(np.int64).to_numpy(),
@@ -314,11 +320,15 @@ def _edge_table(
     present_base, present_new = base_edge >= 0, new_edge >= 0
     out: dict[str, Any] = {
         "status": None,
-        "caller_label": np.where(
-            present_new, n["caller_label"].to_numpy(object), b["caller_label"].to_numpy(object)
+        "caller_label": text_column(
+            np.where(
+                present_new, n["caller_label"].to_numpy(object), b["caller_label"].to_numpy(object)
+            )
         ),
-        "callee_label": np.where(
-            present_new, n["callee_label"].to_numpy(object), b["callee_label"].to_numpy(object)
+        "callee_label": text_column(
+            np.where(
+                present_new, n["callee_label"].to_numpy(object), b["callee_label"].to_numpy(object)
+            )
         ),
         "caller_row": merged["caller_row"].to_numpy(),
         "callee_row": merged["callee_row"].to_numpy(),

@@ -60,7 +60,7 @@ def _per_call(seconds: np.ndarray, calls: np.ndarray) -> np.ndarray:
     return out
 
 
-def _text(values: Sequence[str] | np.ndarray) -> pd.Series:
+def text_column(values: Sequence[str] | np.ndarray) -> pd.Series:
     """A column of Python strings kept as object dtype.
 
     pandas 3 would copy every string into its own string dtype: slower to build and to read back,
@@ -111,18 +111,18 @@ class Profile(display.Displayable):
         cumtime = np.asarray(raw.cumtime, dtype=np.float64)
         self.functions = pd.DataFrame(
             {
-                "file": _text(raw.files[:n]),
+                "file": text_column(raw.files[:n]),
                 "line": raw.line[:n],
-                "name": _text(raw.names[:n]),
-                "module": _text(modules[:n]),
-                "function": _text(
+                "name": text_column(raw.names[:n]),
+                "module": text_column(modules[:n]),
+                "function": text_column(
                     [
                         bare_name(name) if b else name
                         for name, b in zip(raw.names[:n], builtin[:n], strict=True)
                     ]
                 ),
                 "builtin": builtin[:n],
-                "label": _text(labels[:n]),
+                "label": text_column(labels[:n]),
                 "pcalls": pcalls,
                 "ncalls": ncalls,
                 "tottime": tottime,
@@ -140,8 +140,8 @@ class Profile(display.Displayable):
             {
                 "caller": np.where(caller < n, caller, -1),
                 "callee": callee,
-                "caller_label": _text(label_array[caller]),
-                "callee_label": _text(label_array[callee]),
+                "caller_label": text_column(label_array[caller]),
+                "callee_label": text_column(label_array[callee]),
                 "pcalls": pd.arrays.IntegerArray(
                     np.asarray(raw.edge_pcalls, dtype=np.int64), ~detail
                 ),
@@ -227,8 +227,11 @@ def load_many(paths: Sequence[str | Path]) -> list[Profile]:
     Raises ``ProfileFormatError`` for the first file (in the given order) that is unreadable.
     """
     files = [Path(path) for path in paths]
+    raws = read_many(files)
     profiles = []
-    for path, raw in zip(files, read_many(files), strict=True):
+    for path in files:
+        raw = raws.pop(0)  # freed once its Profile is built: one file's columns at a time
         metadata, warnings = read_sidecar(path)
         profiles.append(Profile(raw, path, metadata, warnings))
+        del raw
     return profiles

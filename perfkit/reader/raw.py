@@ -5,8 +5,9 @@ are callers that appear only inside a callers dict (pstats allows that).  Edges 
 numbering.  ``edge_detail`` is false for the integer edge values that the pure-Python ``profile``
 module writes (call count only); their primitive calls and times are then unknown.
 
-``encode``/``decode`` move a ``RawStats`` between processes as fixed-width arrays plus one UTF-8
-text block, so that the receiving side never runs a general-purpose decoder on what it gets.
+``encode``/``decode`` move a ``RawStats`` between processes as fixed-width arrays plus UTF-8
+text blocks (each distinct file name once), so that the receiving side never runs a
+general-purpose decoder on what it gets.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ _INT_COLUMNS = (
 )
 _FLOAT_COLUMNS = ("tottime", "cumtime", "edge_tottime", "edge_cumtime")
 _HEADER = struct.Struct("<4sQ")
-_MAGIC = b"PKR1"
+_MAGIC = b"PKR2"
 
 
 @dataclass
@@ -74,8 +75,13 @@ def encode_parts(raw: RawStats) -> list[bytes]:
     except OverflowError:
         raise FormatProblem("a number too large for a profile") from None
     parts.append(bytes(raw.edge_detail))
-    for strings in (raw.files, raw.names):
-        parts += _text_block(strings)
+    # A profile names a few thousand files for up to a million keys: each file is sent once,
+    # and every key by its number, so the parent holds one string per file.
+    numbers: dict[str, int] = {}
+    codes = array("q", [numbers.setdefault(file, len(numbers)) for file in raw.files])
+    parts += _text_block(list(numbers))
+    parts.append(codes.tobytes())
+    parts += _text_block(raw.names)
     parts.append(raw.decoder.encode("ascii"))
     framed: list[bytes] = []
     for part in parts:
@@ -107,7 +113,11 @@ def decode(blob: bytes | bytearray | memoryview) -> RawStats:
         for name in _FLOAT_COLUMNS:
             setattr(raw, name, np.frombuffer(next(columns), dtype="<f8"))
         raw.edge_detail = np.frombuffer(next(columns), dtype=np.uint8).astype(bool)
-        raw.files = _strings(next(columns), next(columns))
+        unique_files = np.asarray(_strings(next(columns), next(columns)), dtype=object)
+        codes = np.frombuffer(next(columns), dtype="<i8")
+        if len(codes) and not (codes.min() >= 0 and codes.max() < len(unique_files)):
+            raise ValueError("file numbers out of range")
+        raw.files = unique_files[codes].tolist()
         raw.names = _strings(next(columns), next(columns))
     except (ValueError, IndexError, StopIteration, struct.error, UnicodeDecodeError) as exc:
         raise FormatProblem(f"internal transfer failed ({exc})") from None

@@ -110,6 +110,8 @@ def _nesting(
 
 def measure(profile: Profile, metrics: Sequence[MetricDef]) -> dict[str, Measurement]:
     """Every metric on ``profile``; a metric that matches nothing has 0 calls and 0 seconds."""
+    if not metrics:
+        return {}  # no call graph to build
     functions = profile.functions
     graph = CallGraph(profile)
     label_of = functions["label"].to_dict()
