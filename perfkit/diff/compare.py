@@ -23,13 +23,14 @@ import numpy as np
 import pandas as pd
 
 from perfkit.common import display
+from perfkit.common.columns import text_column
 from perfkit.common.jsonable import json_records
 from perfkit.common.output import write_text
 from perfkit.diff.butterfly import Butterfly, butterfly_of
 from perfkit.errors import PerfkitError
 from perfkit.match.pairing import pair_functions
 from perfkit.match.selectors import Selector
-from perfkit.model.profile import Profile, load_many, text_column
+from perfkit.model.profile import Profile, load_many
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from perfkit.common.columns import text_column
 from perfkit.match.normalise import dotted_below, is_source_file, without_address
 
 #: A file name held by more files than this on a side (``__init__.py`` of a large tree) casts no
@@ -156,7 +157,17 @@ def _rerooted(base: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
                     names[side][file] = dotted_below("/".join(parts[len(root) :]), "")
                     del pending[file]
     return tuple(  # type: ignore[return-value]
-        table.assign(module=table["file"].map(found).fillna(table["module"])) if found else table
+        table.assign(
+            module=text_column(
+                [
+                    found.get(file, module)
+                    for file, module in zip(table["file"], table["module"], strict=True)
+                ],
+                table.index,
+            )
+        )
+        if found
+        else table
         for table, found in zip((base, new), names, strict=True)
     )
 
@@ -167,17 +178,17 @@ def pair_functions(base: pd.DataFrame, new: pd.DataFrame) -> Pairing:
     base, new = _rerooted(_stable_names(base), _stable_names(new))
     base_keys = base[keys].reset_index()
     new_keys = new[keys].reset_index()
-    base_counts = base_keys.groupby(keys, sort=False)["id"].transform("size")
-    new_counts = new_keys.groupby(keys, sort=False)["id"].transform("size")
-    single_base = base_keys[base_counts.to_numpy() == 1]
-    single_new = new_keys[new_counts.to_numpy() == 1]
+    base_shared = base_keys.duplicated(keys, keep=False).to_numpy()  # a key of several rows
+    new_shared = new_keys.duplicated(keys, keep=False).to_numpy()
+    single_base = base_keys[~base_shared]
+    single_new = new_keys[~new_shared]
     simple = single_base.merge(single_new, on=keys, suffixes=("_base", "_new"))
     pairs: list[tuple[int, int]] = list(
         zip(simple["id_base"].tolist(), simple["id_new"].tolist(), strict=True)
     )
     ambiguous: list[dict] = []
-    multi_base = base_keys[base_counts.to_numpy() > 1]
-    multi_new = new_keys[new_counts.to_numpy() > 1]
+    multi_base = base_keys[base_shared]
+    multi_new = new_keys[new_shared]
     group_keys = pd.concat([multi_base[keys], multi_new[keys]]).drop_duplicates()
     for module, name in group_keys.itertuples(index=False):
         b = base[(base["module"] == module) & (base["name"] == name)]

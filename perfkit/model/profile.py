@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from perfkit.common import display
+from perfkit.common.columns import text_column
 from perfkit.errors import PerfkitError
 from perfkit.match.normalise import BUILTIN_MODULE, bare_name, builtin_label, module_names
 from perfkit.match.selectors import NoMatchError, parse_selector
@@ -58,16 +59,6 @@ def _per_call(seconds: np.ndarray, calls: np.ndarray) -> np.ndarray:
     out = np.full(len(seconds), np.nan)
     np.divide(seconds, calls, out=out, where=calls > 0)
     return out
-
-
-def text_column(values: Sequence[str] | np.ndarray) -> pd.Series:
-    """A column of Python strings kept as object dtype.
-
-    pandas 3 would copy every string into its own string dtype: slower to build and to read back,
-    and each edge row would hold its own copy of its labels instead of a reference to the one
-    string the function row holds (100k functions with 200k edges: about 50 MB more per profile).
-    """
-    return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)
 
 
 def _sequential_sum(values: np.ndarray) -> float:
