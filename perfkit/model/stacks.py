@@ -42,6 +42,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
 if TYPE_CHECKING:
     from perfkit.model.profile import Profile
 
@@ -64,64 +67,94 @@ class Stack:
         return ESTIMATED in self.frames
 
 
-@dataclass(frozen=True)
-class _Edge:
-    node: int  # the callee
-    tottime: float
-    cumtime: float
-
-
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= _TOLERANCE * max(abs(a), abs(b))
 
 
+#: One caller -> callee entry as the builder reads it: (callee, tottime, cumtime).
+_Edge = tuple[int, float, float]
+
+
 class _Graph:
-    """Callees and per-edge times of every function, including callers that are not keys."""
+    """Callees and per-edge times of every function, including callers that are not keys.
+
+    The edges stay in numpy arrays ordered by caller (compressed rows); a function's list of
+    callee edges is built the first time the builder expands it, which with pruning is a small
+    part of a big profile's functions.
+    """
 
     def __init__(self, profile: Profile) -> None:
-        functions = profile.functions
-        self.labels: list[str] = functions["label"].tolist()
-        self.tottime: list[float] = functions["tottime"].tolist()
-        self.cumtime: list[float] = functions["cumtime"].tolist()
-        self.callees: list[list[_Edge]] = [[] for _ in self.labels]
-        self.edge: dict[tuple[int, int], _Edge] = {}  # (caller, callee) -> edge
-        self.ncalls: list[int] = functions["ncalls"].tolist()
-        self.pcalls: list[int] = functions["pcalls"].tolist()
-        self.called: list[float] = [0.0] * len(self.labels)  # cumtime covered by callers
-        self.caller_calls: list[int] = [0] * len(self.labels)  # calls made by callers
-        self.callers_count: list[int] = [0] * len(self.labels)  # caller entries
+        functions, edges = profile.functions, profile.edges
+        n = len(functions)
         self.sampled = profile.sampled
-        edges = profile.edges
         self.counts_only = bool(edges["cumtime"].isna().any())
-        foreign: dict[str, int] = {}
-        columns = ("caller", "callee", "caller_label", "tottime", "cumtime", "ncalls")
-        for caller, callee, label, tottime, cumtime, ncalls in zip(
-            *(edges[column].tolist() for column in columns), strict=True
-        ):
-            if caller < 0:  # a caller that is not a key: a root with only this edge's time
-                caller = foreign.setdefault(label, len(self.labels))
-                if caller == len(self.labels):
-                    self.labels.append(label)
-                    self.tottime.append(0.0)
-                    self.cumtime.append(0.0)
-                    self.callees.append([])
-                    self.called.append(0.0)
-                    self.ncalls.append(0)
-                    self.pcalls.append(0)
-                    self.caller_calls.append(0)
-                    self.callers_count.append(0)
-            if self.counts_only:  # profile-module edges: call counts only
-                tottime, cumtime = 0.0, float(ncalls)
-            edge = _Edge(callee, tottime, cumtime)
-            self.callees[caller].append(edge)
-            self.edge[(caller, callee)] = edge
-            self.caller_calls[callee] += ncalls
-            self.callers_count[callee] += 1
-            if caller != callee:
-                self.called[callee] += cumtime
-        for node in range(len(functions), len(self.labels)):
-            self.cumtime[node] = math.fsum(edge.cumtime for edge in self.callees[node])
-            self.ncalls[node] = self.pcalls[node] = 1
+        caller = edges["caller"].to_numpy(np.int64).copy()
+        callee = edges["callee"].to_numpy(np.int64)
+        ncalls = edges["ncalls"].to_numpy(np.int64)
+        if self.counts_only:  # profile-module edges: call counts only
+            tottime, cumtime = np.zeros(len(caller)), ncalls.astype(np.float64)
+        else:
+            tottime = edges["tottime"].to_numpy(np.float64)
+            cumtime = edges["cumtime"].to_numpy(np.float64)
+        # a caller that is not a key: a root with only its edges' time, one node per label
+        foreign_labels: list[str] = []
+        outside = np.flatnonzero(caller < 0)
+        if len(outside):
+            codes, uniques = pd.factorize(edges["caller_label"].to_numpy(object)[outside])
+            caller[outside] = n + codes
+            foreign_labels = list(uniques)
+        nodes = n + len(foreign_labels)
+        self.labels: list[str] = functions["label"].tolist() + foreign_labels
+        self.tottime: list[float] = functions["tottime"].tolist() + [0.0] * len(foreign_labels)
+        self.ncalls: list[int] = functions["ncalls"].tolist() + [1] * len(foreign_labels)
+        self.pcalls: list[int] = functions["pcalls"].tolist() + [1] * len(foreign_labels)
+        order = np.argsort(caller, kind="stable")  # file order kept within each caller
+        self._callee = callee[order]
+        self._tottime = tottime[order]
+        self._cumtime = cumtime[order]
+        self._start = np.searchsorted(caller[order], np.arange(nodes + 1)).tolist()
+        self._callees: dict[int, list[_Edge]] = {}
+        self._edge: dict[int, dict[int, _Edge]] = {}
+        cumtimes = functions["cumtime"].tolist()
+        cumtimes += [
+            math.fsum(self._cumtime[self._slice(node)].tolist()) for node in range(n, nodes)
+        ]
+        self.cumtime: list[float] = cumtimes
+        # cumtime covered by callers (added in file order), calls they made (exact integers),
+        # and how many caller entries each function has
+        called = np.zeros(nodes)
+        other = caller != callee
+        np.add.at(called, callee[other], cumtime[other])
+        self.called: list[float] = called.tolist()
+        caller_calls = np.zeros(nodes, dtype=np.int64)
+        np.add.at(caller_calls, callee, ncalls)
+        self.caller_calls: list[int] = caller_calls.tolist()
+        self.callers_count: list[int] = np.bincount(callee, minlength=nodes).tolist()
+
+    def _slice(self, node: int) -> slice:
+        return slice(self._start[node], self._start[node + 1])
+
+    def callees(self, node: int) -> list[_Edge]:
+        """(callee, tottime, cumtime) of every edge from ``node``, in file order."""
+        found = self._callees.get(node)
+        if found is None:
+            where = self._slice(node)
+            found = self._callees[node] = list(
+                zip(
+                    self._callee[where].tolist(),
+                    self._tottime[where].tolist(),
+                    self._cumtime[where].tolist(),
+                    strict=True,
+                )
+            )
+        return found
+
+    def edge(self, caller: int, callee: int) -> _Edge:
+        """The ``caller`` -> ``callee`` edge (the last one, should a label repeat)."""
+        found = self._edge.get(caller)
+        if found is None:
+            found = self._edge[caller] = {edge[0]: edge for edge in self.callees(caller)}
+        return found[callee]
 
     def roots(self) -> list[tuple[int, float, bool]]:
         """(function, time, exact) for the time of every function's top-level calls.
@@ -137,10 +170,10 @@ class _Graph:
             called = bool(self.callers_count[node])
             if self.counts_only and not called and cumtime <= 0:
                 # the profile module's own root ("profiler", no time): start at its callees
-                for edge in self.callees[node]:  # edge "cumtime" holds the call count here
-                    share = edge.cumtime / self.ncalls[edge.node] if self.ncalls[edge.node] else 0
+                for callee, _, calls in self.callees(node):  # "cumtime" is the call count here
+                    share = calls / self.ncalls[callee] if self.ncalls[callee] else 0
                     if share > 0:
-                        found.append((edge.node, self.cumtime[edge.node] * share, share >= 1))
+                        found.append((callee, self.cumtime[callee] * share, share >= 1))
                 continue
             top_calls = self.ncalls[node] - self.caller_calls[node]
             if cumtime <= 0 or (called and top_calls <= 0 and not self.sampled):
@@ -179,9 +212,9 @@ class _Builder:
             cumtime = graph.cumtime[node]
             return graph.tottime[node] / cumtime if cumtime > 0 else 1.0
         if len(path) > 1:
-            edge = graph.edge[(path[-2], node)]
-            if edge.cumtime > 0:
-                return min(edge.tottime / edge.cumtime, 1.0)
+            _, tottime, cumtime = graph.edge(path[-2], node)
+            if cumtime > 0:
+                return min(tottime / cumtime, 1.0)
         cumtime = graph.cumtime[node]
         return min(graph.tottime[node] / cumtime, 1.0) if cumtime > 0 else 1.0
 
@@ -198,11 +231,11 @@ class _Builder:
             rest = mass - own
             inner = 0.0  # directly recursive own time (the g -> g edge's tottime)
             weights: list[tuple[int, float]] = []
-            for edge in graph.callees[node]:
-                if edge.node == node:
-                    inner += edge.tottime
-                elif edge.cumtime > 0:
-                    weights.append((edge.node, edge.cumtime))
+            for callee, tottime, cumtime in graph.callees(node):
+                if callee == node:
+                    inner += tottime
+                elif cumtime > 0:
+                    weights.append((callee, cumtime))
             total = inner + math.fsum(weight for _, weight in weights)
             if total <= 0 or rest <= 0:
                 self._emit(path, mass, marker)
