@@ -96,14 +96,16 @@ class Profile(display.Displayable):
         lines = raw.line.tolist()
         labels = _labels(modules, lines, raw.names)
         builtin = np.fromiter((module == BUILTIN_MODULE for module in modules), bool, len(modules))
-        pcalls = np.asarray(raw.pcalls, dtype=np.int64)
-        ncalls = np.asarray(raw.ncalls, dtype=np.int64)
-        tottime = np.asarray(raw.tottime, dtype=np.float64)
-        cumtime = np.asarray(raw.cumtime, dtype=np.float64)
+        # Own copies of the reader's columns (views of its buffer, which is then freed), put in
+        # the frames as they are: no second copy to consolidate them into blocks.
+        pcalls = np.array(raw.pcalls, dtype=np.int64)
+        ncalls = np.array(raw.ncalls, dtype=np.int64)
+        tottime = np.array(raw.tottime, dtype=np.float64)
+        cumtime = np.array(raw.cumtime, dtype=np.float64)
         self.functions = pd.DataFrame(
             {
                 "file": text_column(raw.files[:n]),
-                "line": raw.line[:n],
+                "line": np.array(raw.line[:n], dtype=np.int64),
                 "name": text_column(raw.names[:n]),
                 "module": text_column(modules[:n]),
                 "function": text_column(
@@ -122,9 +124,10 @@ class Profile(display.Displayable):
                 "cumtime_per_call": _per_call(cumtime, pcalls),
             },
             index=pd.RangeIndex(n, name="id"),
+            copy=False,
         )
         caller = np.asarray(raw.edge_caller, dtype=np.int64)
-        callee = np.asarray(raw.edge_callee, dtype=np.int64)
+        callee = np.array(raw.edge_callee, dtype=np.int64)
         detail = np.asarray(raw.edge_detail, dtype=bool)
         label_array = np.asarray(labels, dtype=object)
         self.edges = pd.DataFrame(
@@ -134,12 +137,13 @@ class Profile(display.Displayable):
                 "caller_label": text_column(label_array[caller]),
                 "callee_label": text_column(label_array[callee]),
                 "pcalls": pd.arrays.IntegerArray(
-                    np.asarray(raw.edge_pcalls, dtype=np.int64), ~detail
+                    np.array(raw.edge_pcalls, dtype=np.int64), ~detail
                 ),
-                "ncalls": np.asarray(raw.edge_ncalls, dtype=np.int64),
+                "ncalls": np.array(raw.edge_ncalls, dtype=np.int64),
                 "tottime": np.where(detail, np.asarray(raw.edge_tottime, dtype=np.float64), np.nan),
                 "cumtime": np.where(detail, np.asarray(raw.edge_cumtime, dtype=np.float64), np.nan),
-            }
+            },
+            copy=False,
         )
         self.total_calls = int(ncalls.sum())
         self.primitive_calls = int(pcalls.sum())
