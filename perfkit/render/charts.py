@@ -16,8 +16,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from perfkit.errors import PerfkitError
 from perfkit.render.text import label
@@ -25,6 +23,7 @@ from perfkit.validate.formulas import fmt_calls, fmt_seconds
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 BASE_COLOUR = "#8a9bb0"
 NEW_COLOUR = "#1f7a8c"
@@ -51,6 +50,10 @@ def _height(rows: int) -> float:
 
 
 def _figure(rows: int) -> Figure:
+    # matplotlib is imported only for a chart: it costs most of perfkit's start-up otherwise
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     height = _height(rows)
     figure = Figure(figsize=(8.6, height), dpi=_DPI, layout="constrained")
     FigureCanvasAgg(figure)
@@ -274,6 +277,8 @@ def verdict_figure(v: dict[str, Any], kinds: Sequence[str] = ("calls", "breakdow
     drawn = [(PANELS[kind], PANELS[kind].rows(v)) for kind in kinds]
     drawn = [(panel, rows) for panel, rows in drawn if rows]
     heights = [_height(len(rows) + panel.extra_rows) for panel, rows in drawn]
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(8.6, sum(heights) or 2.0), dpi=_DPI, layout="constrained")
     if not drawn:
         axes = figure.add_subplot()

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from perfkit.diff.compare import largest_changes
 from perfkit.errors import PerfkitError
@@ -21,6 +20,7 @@ from perfkit.render.units import count, seconds
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
     from perfkit.diff.compare import Diff
     from perfkit.model.profile import Profile
@@ -58,8 +58,15 @@ def value_text(metric: str, value: float, *, signed: bool = False) -> str:
     return seconds(float(value), signed=signed)
 
 
+def _new_figure(**options: object) -> Figure:
+    """A ``Figure``; matplotlib is imported on the first one (it is most of the start-up)."""
+    from matplotlib.figure import Figure
+
+    return Figure(**options)  # type: ignore[arg-type]
+
+
 def _bar_figure(count_rows: int) -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(10, 1.6 + 0.32 * max(count_rows, 1)), layout="constrained")
+    figure = _new_figure(figsize=(10, 1.6 + 0.32 * max(count_rows, 1)), layout="constrained")
     return figure, figure.add_subplot()
 
 
@@ -130,7 +137,7 @@ def history_figure(history: History, metrics: Sequence[str] | None = None) -> Fi
         unknown = sorted(set(metrics) - {m.name for m in chosen})
         raise PerfkitError(f"no metric {unknown[0]!r} in this history")
     runs = history.runs
-    figure = Figure(figsize=(11, 1.2 + 2.0 * len(chosen)), layout="constrained")
+    figure = _new_figure(figsize=(11, 1.2 + 2.0 * len(chosen)), layout="constrained")
     axes_list = figure.subplots(len(chosen), 1, sharex=True, squeeze=False)[:, 0]
     positions = np.arange(len(runs))
     marker = "o" if len(runs) <= 100 else None
