@@ -67,9 +67,12 @@ def _sort(frame: Frame) -> None:
 
 
 def _calls(root: Frame, profile: Profile, side: str) -> None:
+    """Each frame's calls: those of the (last) function with the frame's name."""
+    frames = [frame for _, frame in root.walk()]
     functions = profile.functions
-    calls = dict(zip(functions["label"].tolist(), functions["ncalls"].tolist(), strict=True))
-    for _, frame in root.walk():
+    rows = functions[functions["label"].isin([frame.name for frame in frames])]
+    calls = dict(zip(rows["label"].tolist(), rows["ncalls"].tolist(), strict=True))
+    for frame in frames:
         if frame.name in calls:
             setattr(frame, f"{side}_calls", int(calls[frame.name]))
 

@@ -34,6 +34,10 @@ together hold the roots' time, which is the profile's total time when cProfile's
 consistent (recursion through several functions can make the two differ slightly).
 Files of the pure-Python ``profile`` module record only call counts per edge: there the split
 uses call counts and everything below the roots is marked.
+
+Cost: the edges stay numpy arrays ordered by caller, and a function's callees are read only
+when one of its frames is expanded (labels only when a stack is written), so a big profile
+costs one pass of array operations plus the frames that survive pruning.
 """
 
 from __future__ import annotations
@@ -67,94 +71,117 @@ class Stack:
         return ESTIMATED in self.frames
 
 
+@dataclass(frozen=True, slots=True)
+class _Callees:
+    """What expanding a frame of one function needs, read from its CSR slice once."""
+
+    cumtime: float
+    inner: float  # directly recursive own time (the g -> g edge's tottime)
+    weights: list[tuple[int, float]]  # (callee, edge cumtime) of the other timed edges
+    total: float  # inner + the weights' sum
+    edge_share: dict[int, float]  # callee -> own share of the (last) edge to it, if timed
+
+
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= _TOLERANCE * max(abs(a), abs(b))
-
-
-#: One caller -> callee entry as the builder reads it: (callee, tottime, cumtime).
-_Edge = tuple[int, float, float]
 
 
 class _Graph:
     """Callees and per-edge times of every function, including callers that are not keys.
 
-    The edges stay in numpy arrays ordered by caller (compressed rows); a function's list of
-    callee edges is built the first time the builder expands it, which with pruning is a small
-    part of a big profile's functions.
+    Nodes are the profile's functions followed by one node per label of callers that are not
+    keys.  The edges stay numpy arrays, ordered by caller (CSR: ``order[start[g]:start[g + 1]]``
+    are g's edges in file order); a function's callees become Python objects only when one of
+    its frames is expanded, and labels only when a frame is emitted.
     """
 
     def __init__(self, profile: Profile) -> None:
         functions, edges = profile.functions, profile.edges
-        n = len(functions)
+        self.n_functions = n = len(functions)
+        self.function_labels = functions["label"].array
         self.sampled = profile.sampled
         self.counts_only = bool(edges["cumtime"].isna().any())
-        caller = edges["caller"].to_numpy(np.int64).copy()
-        callee = edges["callee"].to_numpy(np.int64)
-        ncalls = edges["ncalls"].to_numpy(np.int64)
+        caller = edges["caller"].to_numpy()
+        self.callee = edges["callee"].to_numpy()
+        ncalls = edges["ncalls"].to_numpy()
         if self.counts_only:  # profile-module edges: call counts only
-            tottime, cumtime = np.zeros(len(caller)), ncalls.astype(np.float64)
+            self.edge_tottime = np.zeros(len(edges))
+            self.edge_cumtime = ncalls.astype(np.float64)
         else:
-            tottime = edges["tottime"].to_numpy(np.float64)
-            cumtime = edges["cumtime"].to_numpy(np.float64)
-        # a caller that is not a key: a root with only its edges' time, one node per label
-        foreign_labels: list[str] = []
-        outside = np.flatnonzero(caller < 0)
-        if len(outside):
-            codes, uniques = pd.factorize(edges["caller_label"].to_numpy(object)[outside])
-            caller[outside] = n + codes
-            foreign_labels = list(uniques)
-        nodes = n + len(foreign_labels)
-        self.labels: list[str] = functions["label"].tolist() + foreign_labels
-        self.tottime: list[float] = functions["tottime"].tolist() + [0.0] * len(foreign_labels)
-        self.ncalls: list[int] = functions["ncalls"].tolist() + [1] * len(foreign_labels)
-        self.pcalls: list[int] = functions["pcalls"].tolist() + [1] * len(foreign_labels)
-        order = np.argsort(caller, kind="stable")  # file order kept within each caller
-        self._callee = callee[order]
-        self._tottime = tottime[order]
-        self._cumtime = cumtime[order]
-        self._start = np.searchsorted(caller[order], np.arange(nodes + 1)).tolist()
-        self._callees: dict[int, list[_Edge]] = {}
-        self._edge: dict[int, dict[int, _Edge]] = {}
-        cumtimes = functions["cumtime"].tolist()
-        cumtimes += [
-            math.fsum(self._cumtime[self._slice(node)].tolist()) for node in range(n, nodes)
+            self.edge_tottime = edges["tottime"].to_numpy()
+            self.edge_cumtime = edges["cumtime"].to_numpy()
+        # a caller that is not a key is a root with only its edges' time, one per label
+        foreign = caller < 0
+        codes, labels = pd.factorize(edges["caller_label"][foreign].to_numpy())
+        self.foreign_labels: list[str] = list(labels)
+        nodes = n + len(self.foreign_labels)
+        if len(self.foreign_labels):
+            caller = caller.copy()
+            caller[foreign] = n + codes
+        self.order = np.argsort(caller, kind="stable")
+        self.start = np.searchsorted(caller[self.order], np.arange(nodes + 1))
+        foreign_cumtime = [
+            math.fsum(self.edge_cumtime[self.order[self.start[node] : self.start[node + 1]]])
+            for node in range(n, nodes)
         ]
-        self.cumtime: list[float] = cumtimes
-        # cumtime covered by callers (added in file order), calls they made (exact integers),
-        # and how many caller entries each function has
-        called = np.zeros(nodes)
-        other = caller != callee
-        np.add.at(called, callee[other], cumtime[other])
-        self.called: list[float] = called.tolist()
-        caller_calls = np.zeros(nodes, dtype=np.int64)
-        np.add.at(caller_calls, callee, ncalls)
-        self.caller_calls: list[int] = caller_calls.tolist()
-        self.callers_count: list[int] = np.bincount(callee, minlength=nodes).tolist()
+        extra = nodes - n
+        self.tottime = np.concatenate([functions["tottime"].to_numpy(), np.zeros(extra)])
+        self.cumtime = np.concatenate([functions["cumtime"].to_numpy(), foreign_cumtime])
+        self.ncalls = np.concatenate([functions["ncalls"].to_numpy(), np.ones(extra, np.int64)])
+        self.pcalls = np.concatenate([functions["pcalls"].to_numpy(), np.ones(extra, np.int64)])
+        # per callee: the caller entries, the calls they made and the cumtime they cover
+        # (bincount adds in edge order, as a loop over the edges would)
+        self.callers_count = np.bincount(self.callee, minlength=nodes)
+        self.caller_calls = np.bincount(self.callee, ncalls, minlength=nodes).astype(np.int64)
+        covered = np.where(caller != self.callee, self.edge_cumtime, 0.0)
+        self.called = np.bincount(self.callee, covered, minlength=nodes)
+        self._labels: dict[int, str] = {}
+        self._callees: dict[int, _Callees] = {}
 
-    def _slice(self, node: int) -> slice:
-        return slice(self._start[node], self._start[node + 1])
+    def label(self, node: int) -> str:
+        label = self._labels.get(node)
+        if label is None:
+            n = self.n_functions
+            label = self.function_labels[node] if node < n else self.foreign_labels[node - n]
+            self._labels[node] = label
+        return label
 
-    def callees(self, node: int) -> list[_Edge]:
-        """(callee, tottime, cumtime) of every edge from ``node``, in file order."""
+    def edge_slice(self, node: int) -> tuple[list[int], list[float], list[float]]:
+        """(callee, tottime, cumtime) of ``node``'s edges, in file order."""
+        rows = self.order[self.start[node] : self.start[node + 1]]
+        return (
+            self.callee[rows].tolist(),
+            self.edge_tottime[rows].tolist(),
+            self.edge_cumtime[rows].tolist(),
+        )
+
+    def callees(self, node: int) -> _Callees:
         found = self._callees.get(node)
         if found is None:
-            where = self._slice(node)
-            found = self._callees[node] = list(
-                zip(
-                    self._callee[where].tolist(),
-                    self._tottime[where].tolist(),
-                    self._cumtime[where].tolist(),
-                    strict=True,
-                )
-            )
+            inner = 0.0
+            weights: list[tuple[int, float]] = []
+            edge_share: dict[int, float] = {}
+            for callee, tottime, cumtime in zip(*self.edge_slice(node), strict=True):
+                if cumtime > 0 and not self.counts_only:
+                    edge_share[callee] = min(tottime / cumtime, 1.0)
+                else:
+                    edge_share.pop(callee, None)
+                if callee == node:
+                    inner += tottime
+                elif cumtime > 0:
+                    weights.append((callee, cumtime))
+            total = inner + math.fsum(weight for _, weight in weights)
+            found = _Callees(float(self.cumtime[node]), inner, weights, total, edge_share)
+            self._callees[node] = found
         return found
 
-    def edge(self, caller: int, callee: int) -> _Edge:
-        """The ``caller`` -> ``callee`` edge (the last one, should a label repeat)."""
-        found = self._edge.get(caller)
-        if found is None:
-            found = self._edge[caller] = {edge[0]: edge for edge in self.callees(caller)}
-        return found[callee]
+    def own_share(self, node: int) -> float:
+        """The part of a function's time it spent in itself, from its totals."""
+        cumtime = float(self.cumtime[node])
+        if cumtime <= 0:
+            return 1.0
+        share = float(self.tottime[node]) / cumtime
+        return share if self.counts_only else min(share, 1.0)
 
     def roots(self) -> list[tuple[int, float, bool]]:
         """(function, time, exact) for the time of every function's top-level calls.
@@ -165,27 +192,33 @@ class _Graph:
         sampled profiles), or for a recursive function the share of its primitive calls that
         were top-level (estimated).
         """
+        cumtime, called, pcalls = self.cumtime, self.called, self.pcalls
+        sampled = self.sampled
+        is_called = self.callers_count > 0
+        top_calls = self.ncalls - self.caller_calls
+        # the profile module's own root ("profiler", no time): start at its callees
+        profiler = ~is_called & self.counts_only & (cumtime <= 0)
+        skip = (cumtime <= 0) | (is_called & (top_calls <= 0) & (not sampled))
+        whole = ~is_called | ((not sampled) & (top_calls >= pcalls))
+        uncovered = sampled | (pcalls == self.ncalls)  # only the uncovered cumtime is known
+        top = cumtime - called
+        close = np.abs(top) <= _TOLERANCE * np.maximum(np.abs(cumtime), np.abs(called))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = cumtime * top_calls / pcalls
+        time = np.where(whole, cumtime, np.where(uncovered, top, share))
+        exact = (whole | uncovered) & (not self.counts_only)
+        keep = ~skip & (whole | ~uncovered | ((top > 0) & ~close))
         found = []
-        for node, cumtime in enumerate(self.cumtime):
-            called = bool(self.callers_count[node])
-            if self.counts_only and not called and cumtime <= 0:
-                # the profile module's own root ("profiler", no time): start at its callees
-                for callee, _, calls in self.callees(node):  # "cumtime" is the call count here
-                    share = calls / self.ncalls[callee] if self.ncalls[callee] else 0
-                    if share > 0:
-                        found.append((callee, self.cumtime[callee] * share, share >= 1))
+        for node in np.flatnonzero(keep | profiler).tolist():
+            if not profiler[node]:
+                found.append((node, float(time[node]), bool(exact[node])))
                 continue
-            top_calls = self.ncalls[node] - self.caller_calls[node]
-            if cumtime <= 0 or (called and top_calls <= 0 and not self.sampled):
-                continue
-            if not called or (not self.sampled and top_calls >= self.pcalls[node]):
-                found.append((node, cumtime, not self.counts_only))
-            elif self.sampled or self.pcalls[node] == self.ncalls[node]:
-                top = cumtime - self.called[node]
-                if top > 0 and not _close(cumtime, self.called[node]):
-                    found.append((node, top, not self.counts_only))
-            else:
-                found.append((node, cumtime * top_calls / self.pcalls[node], False))
+            # edge "cumtime" holds the call count here
+            for callee, _, calls in zip(*self.edge_slice(node), strict=True):
+                ncalls = int(self.ncalls[callee])
+                share = calls / ncalls if ncalls else 0
+                if share > 0:
+                    found.append((callee, float(self.cumtime[callee]) * share, share >= 1))
         return found
 
 
@@ -198,45 +231,27 @@ class _Builder:
     def _emit(self, path: tuple[int, ...], seconds: float, marker: int, *extra: str) -> None:
         if seconds <= 0:
             return
-        frames = [self.graph.labels[node] for node in path]
+        frames = [self.graph.label(node) for node in path]
         frames.extend(extra)
         if 0 <= marker < len(frames):
             frames.insert(marker, ESTIMATED)
         stack = tuple(frames)
         self.out[stack] = self.out.get(stack, 0.0) + seconds
 
-    def _own_share(self, path: tuple[int, ...]) -> float:
-        """The part of a frame's time it spent in itself, from the edge it was reached by."""
-        graph, node = self.graph, path[-1]
-        if graph.counts_only:
-            cumtime = graph.cumtime[node]
-            return graph.tottime[node] / cumtime if cumtime > 0 else 1.0
-        if len(path) > 1:
-            _, tottime, cumtime = graph.edge(path[-2], node)
-            if cumtime > 0:
-                return min(tottime / cumtime, 1.0)
-        cumtime = graph.cumtime[node]
-        return min(graph.tottime[node] / cumtime, 1.0) if cumtime > 0 else 1.0
-
     def expand(self, root: int, seconds: float, exact: bool) -> None:
         """Spread ``seconds`` of ``root`` (``exact``: a measured, not estimated, share)."""
         graph = self.graph
-        # (root-first path, seconds that reached its last frame, marker position or -1)
-        pending = [((root,), seconds, -1 if exact else 0)]
+        # (root-first path, seconds that reached its last frame, the share of them the frame
+        # spent in itself (from the edge it was reached by), marker position or -1)
+        pending = [((root,), seconds, graph.own_share(root), -1 if exact else 0)]
         while pending:
-            path, mass, marker = pending.pop()
+            path, mass, own_share, marker = pending.pop()
             node = path[-1]
-            whole = marker < 0 and _close(mass, graph.cumtime[node])
-            own = mass * self._own_share(path)
+            callees = graph.callees(node)
+            whole = marker < 0 and _close(mass, callees.cumtime)
+            own = mass * own_share
             rest = mass - own
-            inner = 0.0  # directly recursive own time (the g -> g edge's tottime)
-            weights: list[tuple[int, float]] = []
-            for callee, tottime, cumtime in graph.callees(node):
-                if callee == node:
-                    inner += tottime
-                elif cumtime > 0:
-                    weights.append((callee, cumtime))
-            total = inner + math.fsum(weight for _, weight in weights)
+            inner, total = callees.inner, callees.total
             if total <= 0 or rest <= 0:
                 self._emit(path, mass, marker)
                 continue
@@ -248,14 +263,17 @@ class _Builder:
             self_marker = marker if marker >= 0 or whole or not inner else len(path) - 1
             self._emit(path, own + rest * inner / total, self_marker)
             pruned = 0.0
-            for callee, weight in weights:
+            for callee, weight in callees.weights:
                 part = rest * weight / total
                 if callee in path:  # recursion through other frames: show it once, stop
-                    self._emit(path, part, below, graph.labels[callee], RECURSION)
+                    self._emit(path, part, below, graph.label(callee), RECURSION)
                 elif part < self.min_mass:
                     pruned += part
                 else:
-                    pending.append(((*path, callee), part, below))
+                    share = callees.edge_share.get(callee)
+                    if share is None:
+                        share = graph.own_share(callee)
+                    pending.append(((*path, callee), part, share, below))
             self._emit(path, pruned, below, PRUNED)
 
 
