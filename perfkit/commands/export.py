@@ -10,7 +10,6 @@ from perfkit.common.guard import guarding
 from perfkit.common.output import STDOUT, write_output
 from perfkit.errors import PerfkitError
 from perfkit.export.folded import UNITS, write_folded
-from perfkit.export.pprof import write_pprof
 from perfkit.export.pstats_copy import estimated_edges, write_pstats
 from perfkit.export.speedscope import write_speedscope
 from perfkit.export.tables import TABLES, write_csv, write_json, write_parquet
@@ -154,6 +153,8 @@ def _export(args: argparse.Namespace) -> int:
         if args.format == "collapsed":
             write_output(args.output, lambda stream: write_folded(stacks, stream, args.unit))
         elif args.format == "pprof":
+            from perfkit.export.pprof import write_pprof  # protobuf, for this format only
+
             write_output(args.output, lambda stream: write_pprof(profile, stacks, stream))
             marking = "in samples labelled stack=estimated, the frames after exact_frames"
         else:
