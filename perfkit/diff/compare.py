@@ -75,6 +75,15 @@ def _derived(side: pd.DataFrame, total_time: float) -> pd.DataFrame:
     return side
 
 
+def _text_of(
+    new: pd.DataFrame, base: pd.DataFrame, column: str, present_new: np.ndarray
+) -> pd.Series:
+    """``column`` of the new run where the row is present there, else of the base run."""
+    return text_column(
+        np.where(present_new, new[column].to_numpy(object), base[column].to_numpy(object))
+    )
+
+
 def _metric_columns(
     out: dict[str, Any],
     base: pd.DataFrame,
@@ -260,15 +269,9 @@ def _function_table(
     present_base, present_new = base_ids >= 0, new_ids >= 0
     out: dict[str, Any] = {
         "status": None,
-        "label": text_column(
-            np.where(present_new, n["label"].to_numpy(object), b["label"].to_numpy(object))
-        ),
-        "module": text_column(
-            np.where(present_new, n["module"].to_numpy(object), b["module"].to_numpy(object))
-        ),
-        "name": text_column(
-            np.where(present_new, n["name"].to_numpy(object), b["name"].to_numpy(object))
-        ),
+        "label": _text_of(n, b, "label", present_new),
+        "module": _text_of(n, b, "module", present_new),
+        "name": _text_of(n, b, "name", present_new),
         "base_id": base_ids,
         "new_id": new_ids,
         "line_base": b["line"].fillna(-1).astype(np.int64).to_numpy(),
@@ -321,16 +324,8 @@ def _edge_table(
     present_base, present_new = base_edge >= 0, new_edge >= 0
     out: dict[str, Any] = {
         "status": None,
-        "caller_label": text_column(
-            np.where(
-                present_new, n["caller_label"].to_numpy(object), b["caller_label"].to_numpy(object)
-            )
-        ),
-        "callee_label": text_column(
-            np.where(
-                present_new, n["callee_label"].to_numpy(object), b["callee_label"].to_numpy(object)
-            )
-        ),
+        "caller_label": _text_of(n, b, "caller_label", present_new),
+        "callee_label": _text_of(n, b, "callee_label", present_new),
         "caller_row": merged["caller_row"].to_numpy(),
         "callee_row": merged["callee_row"].to_numpy(),
         "base_edge": base_edge,

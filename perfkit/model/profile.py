@@ -228,5 +228,4 @@ def load_many(paths: Sequence[str | Path]) -> list[Profile]:
         raw = raws.pop(0)  # freed once its Profile is built: one file's columns at a time
         metadata, warnings = read_sidecar(path)
         profiles.append(Profile(raw, path, metadata, warnings))
-        del raw
     return profiles
