@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionDtype, take
 
 from perfkit.common import display
 from perfkit.common.columns import text_column
@@ -47,6 +48,7 @@ METRICS = (
     "cumtime_share",
 )
 STATUSES = ("added", "removed", "changed", "unchanged")
+_STATUS_TEXT = np.array(["unchanged", "changed", "added", "removed"], dtype=object)
 DIRECTIONS = ("both", "up", "down")
 
 
@@ -56,55 +58,64 @@ def _ratio(new: np.ndarray, base: np.ndarray) -> np.ndarray:
     return out
 
 
-def _side(table: pd.DataFrame, ids: np.ndarray, columns: list[str]) -> pd.DataFrame:
-    """Rows of ``table`` for ``ids`` (-1 gives an all-missing row), positionally aligned."""
-    return table[columns].reindex(ids).reset_index(drop=True)
+class _Side:
+    """One profile's values on the diff's rows, read straight from its table's arrays.
+
+    ``ids`` are row positions in ``table``; -1 marks a row the profile does not have, which
+    counts as "not called": 0 calls and 0 seconds, NaN per-call times.  Values unknown in the
+    file (NaN times, missing counts of the ``profile`` module's edges) stay unknown.  No
+    intermediate frame is built: a diff of two 100k-function profiles would otherwise hold two
+    more tables of its size while it is being built.
+    """
+
+    def __init__(self, table: pd.DataFrame, ids: np.ndarray, total_time: float) -> None:
+        self.table = table
+        self.ids = ids
+        self.present = ids >= 0
+        self.total_time = total_time
+
+    def taken(self, column: str, fill: Any) -> Any:
+        """``column`` at the rows' positions (a numpy or nullable-integer array)."""
+        series = self.table[column]
+        values = series.array if isinstance(series.dtype, ExtensionDtype) else series.to_numpy()
+        return take(values, self.ids, allow_fill=True, fill_value=fill)
+
+    def metric(self, metric: str) -> Any:
+        """``metric`` on every row: counts, times, per-call times (pstats' definitions) or
+        shares of the profile's total time."""
+        if metric in COUNT_METRICS or metric in TIME_METRICS:
+            return self.taken(metric, 0)
+        if metric.endswith("_share"):
+            seconds = self.taken(metric.removesuffix("_share"), 0)
+            if self.total_time:
+                return seconds / self.total_time
+            return np.where(self.present, np.nan, 0.0)
+        time_metric = metric.removesuffix("_per_call")
+        calls = _floats(self.taken("ncalls" if time_metric == "tottime" else "pcalls", 0))
+        out = np.full(len(calls), np.nan)
+        np.divide(self.taken(time_metric, 0), calls, out=out, where=calls > 0)
+        return out
 
 
-def _derived(side: pd.DataFrame, total_time: float) -> pd.DataFrame:
-    """Add per-call times (pstats' definitions) and shares of the profile's total time."""
-    ncalls = side["ncalls"].to_numpy(np.float64, na_value=np.nan)
-    pcalls = side["pcalls"].to_numpy(np.float64, na_value=np.nan)
-    tottime = side["tottime"].to_numpy(np.float64, na_value=np.nan)
-    cumtime = side["cumtime"].to_numpy(np.float64, na_value=np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        side["tottime_per_call"] = np.where(ncalls > 0, tottime / ncalls, np.nan)
-        side["cumtime_per_call"] = np.where(pcalls > 0, cumtime / pcalls, np.nan)
-    for metric, values in (("tottime", tottime), ("cumtime", cumtime)):
-        side[f"{metric}_share"] = values / total_time if total_time else np.nan
-    return side
+def _floats(values: Any) -> np.ndarray:
+    """``values`` as float64, missing counts as NaN."""
+    if isinstance(values, np.ndarray):
+        return values.astype(np.float64, copy=False)
+    return values.to_numpy(np.float64, na_value=np.nan)
 
 
-def _text_of(
-    new: pd.DataFrame, base: pd.DataFrame, column: str, present_new: np.ndarray
-) -> pd.Series:
+def _text_of(new: _Side, base: _Side, column: str) -> pd.Series:
     """``column`` of the new run where the row is present there, else of the base run."""
-    return text_column(
-        np.where(present_new, new[column].to_numpy(object), base[column].to_numpy(object))
-    )
+    return text_column(np.where(new.present, new.taken(column, None), base.taken(column, None)))
 
 
-def _metric_columns(
-    out: dict[str, Any],
-    base: pd.DataFrame,
-    new: pd.DataFrame,
-    metric: str,
-    missing: tuple[np.ndarray, np.ndarray],
-) -> None:
-    """``<metric>_base/_new/_delta/_ratio``.  A missing side means "not called": 0 calls and
-    0 seconds, but per-call times stay NaN; values unknown in a file (NaN) stay unknown."""
-    b, n = base[metric].copy(), new[metric].copy()
-    if not metric.endswith("_per_call"):
-        b[missing[0]] = 0
-        n[missing[1]] = 0
-        if metric in COUNT_METRICS and b.dtype != "Int64":
-            b, n = b.astype(np.int64), n.astype(np.int64)
-    out[f"{metric}_base"] = b.to_numpy() if b.dtype != "Int64" else b.array
-    out[f"{metric}_new"] = n.to_numpy() if n.dtype != "Int64" else n.array
-    out[f"{metric}_delta"] = (n - b).to_numpy() if n.dtype != "Int64" else (n - b).array
-    out[f"{metric}_ratio"] = _ratio(
-        n.to_numpy(np.float64, na_value=np.nan), b.to_numpy(np.float64, na_value=np.nan)
-    )
+def _metric_columns(out: dict[str, Any], base: _Side, new: _Side, metric: str) -> None:
+    """``<metric>_base/_new/_delta/_ratio``."""
+    b, n = base.metric(metric), new.metric(metric)
+    out[f"{metric}_base"] = b
+    out[f"{metric}_new"] = n
+    out[f"{metric}_delta"] = n - b
+    out[f"{metric}_ratio"] = _ratio(_floats(n), _floats(b))
 
 
 def _status(
@@ -124,10 +135,10 @@ def _status(
         delta = np.abs(np.nan_to_num(np.asarray(table[f"{metric}_delta"], dtype=np.float64)))
         base = np.abs(np.nan_to_num(np.asarray(table[f"{metric}_base"], dtype=np.float64)))
         changed |= (delta > floor) & (delta > threshold * base)
-    status = np.where(changed, "changed", "unchanged").astype(object)
-    status[~present_base] = "added"
-    status[~present_new] = "removed"
-    return text_column(status)
+    codes = changed.astype(np.intp)  # 0 unchanged, 1 changed
+    codes[~present_base] = 2
+    codes[~present_new] = 3
+    return text_column(_STATUS_TEXT[codes])  # four strings shared by all rows
 
 
 class Diff(display.Displayable):
@@ -263,23 +274,21 @@ def _function_table(
 ) -> pd.DataFrame:
     base_ids = pairs["base_id"].to_numpy()
     new_ids = pairs["new_id"].to_numpy()
-    columns = ["module", "name", "label", "line", *COUNT_METRICS, *TIME_METRICS]
-    b = _derived(_side(base.functions, base_ids, columns), base.total_time)
-    n = _derived(_side(new.functions, new_ids, columns), new.total_time)
-    present_base, present_new = base_ids >= 0, new_ids >= 0
+    b = _Side(base.functions, base_ids, base.total_time)
+    n = _Side(new.functions, new_ids, new.total_time)
     out: dict[str, Any] = {
         "status": None,
-        "label": _text_of(n, b, "label", present_new),
-        "module": _text_of(n, b, "module", present_new),
-        "name": _text_of(n, b, "name", present_new),
+        "label": _text_of(n, b, "label"),
+        "module": _text_of(n, b, "module"),
+        "name": _text_of(n, b, "name"),
         "base_id": base_ids,
         "new_id": new_ids,
-        "line_base": b["line"].fillna(-1).astype(np.int64).to_numpy(),
-        "line_new": n["line"].fillna(-1).astype(np.int64).to_numpy(),
+        "line_base": b.taken("line", -1),
+        "line_new": n.taken("line", -1),
     }
     for metric in METRICS:
-        _metric_columns(out, b, n, metric, (~present_base, ~present_new))
-    out["status"] = _status(out, present_base, present_new, counts_comparable, threshold, floor)
+        _metric_columns(out, b, n, metric)
+    out["status"] = _status(out, b.present, n.present, counts_comparable, threshold, floor)
     return pd.DataFrame(out, copy=False)  # no block consolidation: no copy of every column
 
 
@@ -318,22 +327,20 @@ def _edge_table(
     merged = left.merge(right, on=keys, how="outer", sort=False)
     base_edge = merged["base_edge"].fillna(-1).astype(np.int64).to_numpy()
     new_edge = merged["new_edge"].fillna(-1).astype(np.int64).to_numpy()
-    columns = ["caller_label", "callee_label", *COUNT_METRICS, *TIME_METRICS]
-    b = _derived(_side(base.edges, base_edge, columns), base.total_time)
-    n = _derived(_side(new.edges, new_edge, columns), new.total_time)
-    present_base, present_new = base_edge >= 0, new_edge >= 0
+    b = _Side(base.edges, base_edge, base.total_time)
+    n = _Side(new.edges, new_edge, new.total_time)
     out: dict[str, Any] = {
         "status": None,
-        "caller_label": _text_of(n, b, "caller_label", present_new),
-        "callee_label": _text_of(n, b, "callee_label", present_new),
+        "caller_label": _text_of(n, b, "caller_label"),
+        "callee_label": _text_of(n, b, "callee_label"),
         "caller_row": merged["caller_row"].to_numpy(),
         "callee_row": merged["callee_row"].to_numpy(),
         "base_edge": base_edge,
         "new_edge": new_edge,
     }
     for metric in METRICS:
-        _metric_columns(out, b, n, metric, (~present_base, ~present_new))
-    out["status"] = _status(out, present_base, present_new, counts_comparable, threshold, floor)
+        _metric_columns(out, b, n, metric)
+    out["status"] = _status(out, b.present, n.present, counts_comparable, threshold, floor)
     return pd.DataFrame(out, copy=False)  # no block consolidation: no copy of every column
 
 
