@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
+import pandas as pd
 from rich.text import Text
 
 from perfkit.commands.common import HelpFormatter, add_force, output_guard, positive_int, warn
@@ -14,11 +16,13 @@ from perfkit.commands.reporting import (
     check_report_targets,
     documented,
     flame_for,
+    stdout_taken,
     wants_reports,
     write_reports,
 )
 from perfkit.common.guard import guarding
 from perfkit.diff.compare import Diff, compare, selection_totals, top_changes
+from perfkit.diff.flame import Frame
 from perfkit.errors import PerfkitError
 from perfkit.match.selectors import parse_selector
 from perfkit.model.profile import Profile, load_many
@@ -103,8 +107,8 @@ def _mismatch_notes(base: Profile, new: Profile) -> list[str]:
     return notes
 
 
-def _report(diff: Diff, args: argparse.Namespace) -> list[str]:
-    """The validation report for this pair, written where the report options say."""
+def _verdict(diff: Diff, args: argparse.Namespace) -> dict[str, Any]:
+    """The validation verdict for this pair (``perfkit.verdict/1``), reusing ``diff``."""
     from perfkit.validate import load_config, validate
     from perfkit.validate.comparison import reusing
 
@@ -116,7 +120,7 @@ def _report(diff: Diff, args: argparse.Namespace) -> list[str]:
             documented=documented(args),
             butterfly=args.butterfly,
         )
-    return write_reports(verdict.to_dict(), args, flame_for(args, [diff.base], [diff.new]))
+    return verdict.to_dict()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -132,9 +136,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    # Everything that needs the profiles and their diff happens in _judge; only its small
+    # results are alive while the reports are drawn, so the charts' memory reuses theirs.
+    report = _judge(args)
+    if report is not None:
+        verdict, flame = report
+        paths = write_reports(verdict, args, flame)
+        if not stdout_taken(args) and args.json != "-":
+            out = console()
+            for path in paths:
+                out.print(f"report: {path}", highlight=False, markup=False)
+    return 0
+
+
+def _judge(args: argparse.Namespace) -> tuple[dict[str, Any], Frame | None] | None:
+    """Read, diff and print the pair; the verdict and flame tree the reports need, if any."""
     selectors = [parse_selector(text) for text in args.match]
     base, new = load_many([args.base, args.new])
     warn(base.warnings + new.warnings)
+    flame = flame_for(args, [base], [new])  # before the diff: their working memory never adds up
     diff = compare(base, new)
     selections = []
     for selector in selectors:
@@ -143,21 +163,27 @@ def _compare(args: argparse.Namespace) -> int:
             raise PerfkitError(f"selector {selector.text!r} matches no function in either profile")
         selections.append((selector.text, before, after))
     butterflies = [diff.butterfly(selector) for selector in args.butterfly or ()]
+    report = (_verdict(diff, args), flame) if wants_reports(args) else None
     if args.json == "-":
         sys.stdout.write(diff.to_json(indent=1) + "\n")
-        if wants_reports(args):
-            _report(diff, args)
-        return 0
-    if args.markdown == "-" or args.verdict_json == "-":
-        _report(diff, args)
-        return 0
+        return report
+    if stdout_taken(args):
+        return report
     if args.json:
         diff.to_json(args.json, indent=1)
-    limit = args.limit or len(diff.functions)
+    _print_tables(diff, selections, butterflies, args.limit or len(diff.functions))
+    if args.json:
+        console().print(f"JSON diff written to {args.json}", markup=False)
+    return report
+
+
+def _print_tables(
+    diff: Diff, selections: list[tuple[str, Any, Any]], butterflies: list[Any], limit: int
+) -> None:
     out = console()
-    out.print("[bold]base[/bold] ", profile_header(base))
-    out.print("[bold]new[/bold]  ", profile_header(new))
-    for note in _mismatch_notes(base, new):
+    out.print("[bold]base[/bold] ", profile_header(diff.base))
+    out.print("[bold]new[/bold]  ", profile_header(diff.new))
+    for note in _mismatch_notes(diff.base, diff.new):
         out.print(Text("note: ", style="yellow") + Text(visible(note)))
     out.print(totals_table(diff))
     counts = diff.status_counts()
@@ -171,15 +197,10 @@ def _compare(args: argparse.Namespace) -> int:
             out.print(f"Largest changes in {what}: none")
         else:
             out.print(changes_table(rows, f"Largest changes in {what}"))
-    functions = diff.functions
-    added = functions[functions["status"] == "added"].sort_values("cumtime_new", ascending=False)
-    removed = functions[functions["status"] == "removed"].sort_values(
-        "cumtime_base", ascending=False
-    )
-    if len(added):
-        out.print(changes_table(added.head(limit), f"Added functions ({len(added):,})"))
-    if len(removed):
-        out.print(changes_table(removed.head(limit), f"Removed functions ({len(removed):,})"))
+    for status, side in (("added", "new"), ("removed", "base")):
+        rows, total = _largest(diff.functions, status, f"cumtime_{side}", limit)
+        if total:
+            out.print(changes_table(rows, f"{status.capitalize()} functions ({total:,})"))
     for butterfly in butterflies:
         for table in butterfly_tables(butterfly, limit):
             out.print(table)
@@ -192,9 +213,13 @@ def _compare(args: argparse.Namespace) -> int:
                 f"drifted lines and were paired by nearest line: {visible(names)}"
             )
         )
-    if args.json:
-        out.print(f"JSON diff written to {args.json}", markup=False)
-    if wants_reports(args):
-        for path in _report(diff, args):
-            out.print(f"report: {path}", highlight=False, markup=False)
-    return 0
+
+
+def _largest(
+    functions: pd.DataFrame, status: str, column: str, limit: int
+) -> tuple[pd.DataFrame, int]:
+    """The ``limit`` rows of ``status`` with the largest ``column`` (ties keep table order),
+    and how many rows have that status; one column is sorted, not a copy of the table."""
+    mask = (functions["status"] == status).to_numpy()
+    order = functions.loc[mask, column].sort_values(ascending=False, kind="stable").index
+    return functions.loc[order[:limit]], int(mask.sum())
