@@ -19,7 +19,7 @@ from perfkit.reader.problem import FormatProblem
 from perfkit.reader.raw import RawStats, decode, encode
 from perfkit.reader.shape import edge_budget, flatten
 from perfkit.reader.sniff import not_a_profile
-from perfkit.reader.source import decompress, read_bytes
+from perfkit.reader.source import Input, OnDisk, decompress, open_input
 
 T = TypeVar("T")
 
@@ -39,21 +39,26 @@ def decode_stats(data: bytes, *, isolate: bool | None = None) -> RawStats:
     return _finish(data, fast[0])
 
 
-def _fast(datas: list[bytes], isolate: bool | None) -> list[RawStats | None]:
+def _head(source: Input) -> bytes:
+    return source.head if isinstance(source, OnDisk) else source
+
+
+def _fast(sources: list[Input], isolate: bool | None) -> list[RawStats | None]:
     if isolate is None:
         isolate = isolated.available()
-    plausible = [bool(data) and not_a_profile(data) is None for data in datas]
+    plausible = [bool(_head(s)) and not_a_profile(_head(s)) is None for s in sources]
     if not isolate or not any(plausible):
-        return [None] * len(datas)
-    candidates = [data for data, ok in zip(datas, plausible, strict=True) if ok]
+        return [None] * len(sources)
+    candidates = [source for source, ok in zip(sources, plausible, strict=True) if ok]
     decoded = iter(isolated.decode_isolated_many(candidates))
     return [next(decoded) if ok else None for ok in plausible]
 
 
-def _finish(data: bytes, fast: RawStats | None) -> RawStats:
-    """The fast path's result, or the strict decoder's verdict on ``data``."""
+def _finish(source: Input, fast: RawStats | None) -> RawStats:
+    """The fast path's result, or the strict decoder's verdict on the file's bytes."""
     if fast is not None:
         return fast
+    data = source.read() if isinstance(source, OnDisk) else source
     if not data:
         raise FormatProblem("empty file")
     kind = not_a_profile(data)
@@ -84,12 +89,15 @@ def _decode_errors(path: str | Path, action: Callable[[], T]) -> T:
     raise ProfileFormatError(path, f"not a readable pstats profile: {problem}")
 
 
-def _file_bytes(path: str | Path) -> bytes:
+def _source(path: str | Path) -> Input:
+    """The checked file, or the content of a gzip file (decompressed here)."""
     try:
-        data = read_bytes(Path(path))
+        source = open_input(Path(path))
     except FormatProblem as problem:
         raise ProfileFormatError(path, str(problem)) from None
-    return _decode_errors(path, lambda: decompress(data))
+    if isinstance(source, OnDisk):
+        return source
+    return _decode_errors(path, lambda: decompress(source))
 
 
 def read_stats(path: str | Path) -> RawStats:
@@ -98,10 +106,14 @@ def read_stats(path: str | Path) -> RawStats:
 
 
 def read_many(paths: list[str | Path]) -> list[RawStats]:
-    """``read_stats`` for several files, decoded side by side; the first bad file raises."""
-    datas = [_file_bytes(path) for path in paths]
-    fast = _fast(datas, None)
+    """``read_stats`` for several files, decoded side by side; the first bad file raises.
+
+    A plain file is read by the child that decodes it; this process reads it only when the
+    strict decoder has to judge it.
+    """
+    sources = [_source(path) for path in paths]
+    fast = _fast(sources, None)
     return [
-        _decode_errors(path, lambda data=data, raw=raw: _finish(data, raw))
-        for path, data, raw in zip(paths, datas, fast, strict=True)
+        _decode_errors(path, lambda source=source, raw=raw: _finish(source, raw))
+        for path, source, raw in zip(paths, sources, fast, strict=True)
     ]

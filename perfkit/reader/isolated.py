@@ -7,7 +7,8 @@ whose address space is capped with ``RLIMIT_AS`` and whose CPU time is capped wi
 ``RLIMIT_CPU``; the parent also enforces a wall-clock deadline.  Both limits grow with the file
 (``time_budget``): a small file that keeps marshal busy for seconds is hostile - shared nested
 tuples as a dict key take exponential time to hash - and is better left to the strict decoder,
-which refuses it at once.  The child checks the shape,
+which refuses it at once.  The child reads a plain file itself (the parent only checked it and
+read its first bytes, so no child holds the other files' bytes), checks the shape,
 flattens it to columns and sends them back as fixed-width arrays (``raw.encode``), so the parent
 never decodes the file itself.  Any failure of the child - a marshal error, a wrong shape, a
 crash, a limit - only means "use the strict decoder", which then gives the exact verdict.
@@ -41,6 +42,7 @@ import warnings
 from perfkit.reader.problem import FormatProblem
 from perfkit.reader.raw import RawStats, decode, encode_parts
 from perfkit.reader.shape import edge_budget, flatten
+from perfkit.reader.source import Input, OnDisk
 
 try:
     import resource
@@ -111,7 +113,11 @@ def _loads(data: bytes) -> object:
     raise ValueError("trailing data")
 
 
-def _child(datas: list[bytes], write_fd: int) -> None:
+def _size(source: Input) -> int:
+    return source.size if isinstance(source, OnDisk) else len(source)
+
+
+def _child(datas: list[Input], write_fd: int) -> None:
     """Runs in the forked child; never returns.
 
     Writes, for each input in order, its columns blob after an 8-byte length, or the
@@ -120,7 +126,7 @@ def _child(datas: list[bytes], write_fd: int) -> None:
     try:
         gc.disable()  # the child exits soon; collections would only slow marshal down
         faulthandler.disable()  # a crash of marshal is an answer here, not news for stderr
-        _limit_child(sum(len(data) for data in datas))
+        _limit_child(sum(map(_size, datas)))
         for data in datas:
             _write_all(write_fd, _answer(data))
         status = 0
@@ -130,23 +136,24 @@ def _child(datas: list[bytes], write_fd: int) -> None:
         os._exit(status)
 
 
-def _answer(data: bytes) -> list[bytes]:
+def _answer(source: Input) -> list[memoryview]:
     """The frame the child writes for one input: its length, then its columns' buffers."""
     try:
+        data = source.read() if isinstance(source, OnDisk) else source
         parts = encode_parts(flatten(_loads(data), max_edges=edge_budget(len(data))))
     except Exception:  # this input only; the next one starts afresh
-        return [_LENGTH.pack(_FAILED)]
-    return [_LENGTH.pack(sum(map(len, parts))), *parts]
+        return [memoryview(_LENGTH.pack(_FAILED))]
+    return [memoryview(_LENGTH.pack(sum(part.nbytes for part in parts))), *parts]
 
 
-def _write_all(fd: int, parts: list[bytes]) -> None:
+def _write_all(fd: int, parts: list[memoryview]) -> None:
     for part in parts:
-        view = memoryview(part)
+        view = part
         while view:
             view = view[os.write(fd, view) :]
 
 
-def _spawn(datas: list[bytes]) -> tuple[int, int]:
+def _spawn(datas: list[Input]) -> tuple[int, int]:
     """Fork a child decoding ``datas``; returns (pid, read end of its pipe)."""
     read_fd, write_fd = os.pipe()
     with warnings.catch_warnings():
@@ -164,17 +171,17 @@ def _spawn(datas: list[bytes]) -> tuple[int, int]:
     return pid, read_fd
 
 
-def _groups(datas: list[bytes], width: int) -> list[list[bytes]]:
+def _groups(datas: list[Input], width: int) -> list[list[Input]]:
     """Consecutive inputs shared out among children: at least one child per CPU, and more
     as needed to keep each one under ``_GROUP_FILES`` inputs and about ``_GROUP_BYTES``."""
-    total = sum(len(data) for data in datas)
+    total = sum(map(_size, datas))
     count = max(width, math.ceil(len(datas) / _GROUP_FILES), math.ceil(total / _GROUP_BYTES))
     count = min(count, len(datas))
     bounds = [round(len(datas) * index / count) for index in range(count + 1)]
     return [datas[start:end] for start, end in itertools.pairwise(bounds)]
 
 
-def decode_isolated_many(datas: list[bytes], timeout: float | None = None) -> list[RawStats | None]:
+def decode_isolated_many(datas: list[Input], timeout: float | None = None) -> list[RawStats | None]:
     """Decode ``datas`` in limited children running side by side.
 
     Forking costs more than decoding a small file, so one child decodes several consecutive
@@ -188,7 +195,7 @@ def decode_isolated_many(datas: list[bytes], timeout: float | None = None) -> li
     groups = _groups(datas, width)
     for start in range(0, len(groups), width):
         window = groups[start : start + width]
-        largest = max(sum(len(data) for data in group) for group in window)
+        largest = max(sum(map(_size, group)) for group in window)
         seconds = timeout if timeout is not None else time_budget(largest)
         try:
             results += _decode_batch(window, seconds)
@@ -217,7 +224,7 @@ def _frames(output: bytearray, count: int) -> list[RawStats | None]:
     return results + [None] * (count - len(results))
 
 
-def _decode_batch(groups: list[list[bytes]], timeout: float) -> list[RawStats | None]:
+def _decode_batch(groups: list[list[Input]], timeout: float) -> list[RawStats | None]:
     children: dict[int, tuple[int, bytearray, int]] = {}  # read fd -> (pid, output, inputs)
     done: set[int] = set()
     deadline = time.monotonic() + timeout

@@ -77,7 +77,7 @@ def _flatten(stats: Any, max_edges: int) -> RawStats:
         raise FormatProblem(
             f"holds a {_describe(stats)}, not the dict of functions a pstats file holds"
         )
-    raw = RawStats()
+    raw = RawStats.columns()
     index: dict[tuple, int] = {}
     files, names, lines = raw.files, raw.names, raw.line
     for key in stats:

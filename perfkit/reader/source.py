@@ -1,10 +1,14 @@
-"""Read a profile's bytes from disk (regular files only); undo gzip, found by its magic number."""
+"""Read a profile's bytes from disk (regular files only); undo gzip, found by its magic number.
+
+A plain file is only checked and its first bytes read (``open_input``): the process that
+decodes it reads the rest."""
 
 from __future__ import annotations
 
 import os
 import stat
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from perfkit.reader.problem import FormatProblem
@@ -17,10 +21,32 @@ MAX_INFLATION = 200
 MIN_INFLATED_LIMIT = 64 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _SLICE = 8 * 1024 * 1024
+#: Bytes of a file read up front: enough to recognise gzip and what a non-profile file is.
+HEAD_BYTES = 64
 
 
-def read_bytes(path: Path, limit: int = MAX_PROFILE_BYTES) -> bytes:
-    """The file's bytes; ``FormatProblem`` for anything that is not a readable regular file."""
+@dataclass(frozen=True)
+class OnDisk:
+    """A checked, uncompressed profile file that is read where it is decoded.
+
+    The reading child reads it itself, so neither the parent nor a child decoding another
+    file holds its bytes; ``head`` (its first bytes) names what a non-profile file is.
+    """
+
+    path: Path
+    size: int
+    head: bytes
+
+    def read(self) -> bytes:
+        return read_bytes(self.path)
+
+
+#: A profile to decode: a file its decoder reads, or bytes already in memory.
+Input = OnDisk | bytes
+
+
+def _checked_size(path: Path, limit: int) -> int:
+    """The size of the regular file at ``path``; ``FormatProblem`` for anything else."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -33,8 +59,26 @@ def read_bytes(path: Path, limit: int = MAX_PROFILE_BYTES) -> bytes:
         raise FormatProblem("is not a regular file")
     if info.st_size > limit:
         raise FormatProblem(f"is {info.st_size} bytes, more than the {limit}-byte limit")
+    return info.st_size
+
+
+def open_input(path: Path) -> OnDisk | bytes:
+    """The file to read later (``OnDisk``), or a gzip file's bytes (for ``decompress``)."""
+    size = _checked_size(path, MAX_PROFILE_BYTES)
     try:
-        data = _read_at_most(path, min(info.st_size, limit) + 1, limit + 1)
+        head = _read_at_most(path, HEAD_BYTES, HEAD_BYTES)
+    except OSError as exc:
+        raise FormatProblem(f"cannot read it ({exc.strerror or exc})") from None
+    if head.startswith(_GZIP_MAGIC):
+        return read_bytes(path)
+    return OnDisk(path, size, head)
+
+
+def read_bytes(path: Path, limit: int = MAX_PROFILE_BYTES) -> bytes:
+    """The file's bytes; ``FormatProblem`` for anything that is not a readable regular file."""
+    size = _checked_size(path, limit)
+    try:
+        data = _read_at_most(path, min(size, limit) + 1, limit + 1)
     except OSError as exc:
         raise FormatProblem(f"cannot read it ({exc.strerror or exc})") from None
     if len(data) > limit:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import marshal
 
 import pytest
 
-from perfkit.reader import decode_stats, isolated
+from perfkit.errors import ProfileFormatError
+from perfkit.reader import decode_stats, isolated, read_many
 from perfkit.reader.problem import FormatProblem
 from perfkit.reader.raw import encode
+from perfkit.reader.source import HEAD_BYTES, OnDisk, open_input
 from tests.perfkit.conftest import DATA
 
 REAL = (DATA / "profiles/cpython-3.11-cprofile.stats").read_bytes()
@@ -62,3 +65,29 @@ def test_groups_share_out_inputs_in_order() -> None:
     assert isolated._groups(datas[:1], 4) == [datas[:1]]
     big = [b"x" * (3 * 1024 * 1024)] * 4
     assert len(isolated._groups(big, 1)) == 3  # about 4 MiB a child at most
+
+
+def test_a_plain_file_is_read_by_its_child_and_a_gzip_file_here(tmp_path) -> None:
+    plain, packed = tmp_path / "run.stats", tmp_path / "run.stats.gz"
+    plain.write_bytes(REAL)
+    packed.write_bytes(gzip.compress(REAL))
+    on_disk = open_input(plain)
+    assert isinstance(on_disk, OnDisk)
+    assert (on_disk.size, on_disk.head) == (len(REAL), REAL[:HEAD_BYTES])
+    assert open_input(packed) == packed.read_bytes()
+    from_file, from_bytes = isolated.decode_isolated_many([on_disk, REAL])
+    assert from_file is not None and from_bytes is not None
+    assert from_file.names == from_bytes.names
+    assert (from_file.cumtime == from_bytes.cumtime).all()
+    assert [raw.names for raw in read_many([plain, packed])] == [from_bytes.names] * 2
+
+
+def test_a_file_that_changes_after_its_check_gets_the_strict_verdict(tmp_path) -> None:
+    path = tmp_path / "run.stats"
+    path.write_bytes(REAL)
+    on_disk = open_input(path)
+    path.write_bytes(b"{" + REAL[1:200])  # truncated between the check and the read
+    assert isolated.decode_isolated_many([on_disk]) == [None]
+    path.unlink()
+    with pytest.raises(ProfileFormatError, match="no such file"):
+        read_many([path])
