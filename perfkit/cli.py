@@ -66,5 +66,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _leave_pyarrow_unloaded(argv: Sequence[str]) -> None:
+    """Keep pandas from importing pyarrow in a command that does not write Parquet.
+
+    pandas 3 imports pyarrow at start-up whenever it is installed (40 MiB and 0.1 s), to back
+    its string dtype; perfkit keeps text as Python objects (``perfkit.common.columns``) and
+    needs pyarrow only for ``export --format parquet``.  Only a fresh process decides this:
+    once pandas is loaded, pyarrow is left as it is.
+    """
+    if any(name in sys.modules for name in ("pandas", "pyarrow")):
+        return
+    if not any("parquet" in arg for arg in argv):
+        sys.modules["pyarrow"] = None  # what an absent module looks like to an import
+
+
+def console_main() -> int:
+    """The ``perfkit`` command (``main`` is what scripts and tests call in-process)."""
+    _leave_pyarrow_unloaded(sys.argv[1:])
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console_main())

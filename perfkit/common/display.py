@@ -25,17 +25,20 @@ class Renderers:
     plot: Callable[..., Any] | None = None
 
 
-_REGISTRY: dict[type, Renderers] = {}
+#: Keyed by the class's dotted name (``perfkit.model.profile.Profile``), so that registering
+#: the renderers imports none of the data classes (nor pandas).
+_REGISTRY: dict[str, Renderers] = {}
 
 
-def register(cls: type, renderers: Renderers) -> None:
-    _REGISTRY[cls] = renderers
+def register(class_name: str, renderers: Renderers) -> None:
+    _REGISTRY[class_name] = renderers
 
 
 def renderers_of(obj: object) -> Renderers:
     for cls in type(obj).__mro__:
-        if cls in _REGISTRY:
-            return _REGISTRY[cls]
+        found = _REGISTRY.get(f"{cls.__module__}.{cls.__qualname__}")
+        if found is not None:
+            return found
     raise PerfkitError(f"no renderer registered for {type(obj).__name__}; import perfkit first")
 
 

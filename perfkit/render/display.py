@@ -1,19 +1,18 @@
 """Registers the notebook and plot renderers of perfkit's data objects in
-``perfkit.common.display``.  Each renderer module is imported on first use, so ``import
-perfkit`` does not load jinja2, rich or matplotlib."""
+``perfkit.common.display``.  Classes are named, not imported, and each renderer module is
+imported on first use, so ``import perfkit`` loads neither pandas nor jinja2, rich or
+matplotlib."""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from perfkit.common.display import Renderers, register
-from perfkit.diff.butterfly import Butterfly
-from perfkit.diff.compare import Diff
-from perfkit.model.profile import Profile
-from perfkit.timeline.model import History
-from perfkit.validate.verdict import Verdict
+
+if TYPE_CHECKING:
+    from perfkit.validate.verdict import Verdict
 
 
 def _lazy(module: str, name: str) -> Callable[..., Any]:
@@ -43,13 +42,18 @@ def _verdict_figure(verdict: Verdict, kinds: Sequence[str]) -> Any:
 
 
 register(
-    Profile,
+    "perfkit.model.profile.Profile",
     _renderers(_lazy("notebook", "profile_summary"), _lazy("plots", "profile_figure")),
 )
-register(Diff, _renderers(_lazy("notebook", "diff_summary"), _lazy("plots", "diff_figure")))
-register(Butterfly, _renderers(_lazy("notebook", "butterfly_summary"), None))
 register(
-    History,
+    "perfkit.diff.compare.Diff",
+    _renderers(_lazy("notebook", "diff_summary"), _lazy("plots", "diff_figure")),
+)
+register(
+    "perfkit.diff.butterfly.Butterfly", _renderers(_lazy("notebook", "butterfly_summary"), None)
+)
+register(
+    "perfkit.timeline.model.History",
     _renderers(_lazy("history_report", "history_summary"), _lazy("plots", "history_figure")),
 )
-register(Verdict, _renderers(_verdict_summary, _verdict_figure))
+register("perfkit.validate.verdict.Verdict", _renderers(_verdict_summary, _verdict_figure))

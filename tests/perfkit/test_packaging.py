@@ -7,12 +7,15 @@ none of them, nor autotag itself.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import pkgutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+import pytest
 
 import perfkit
 
@@ -93,3 +96,47 @@ def test_the_pytest_plugin_module_loads_no_perfkit_until_asked() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout == "[]\n"
+
+
+def _fresh(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_import_perfkit_loads_no_pandas_until_a_name_is_used() -> None:
+    code = (
+        "import sys, perfkit\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'numpy'}))\n"
+        "profile = perfkit.load('profiles/examples/lazy.stats')\n"
+        "print('pandas' in sys.modules, type(profile).__name__, callable(perfkit.validate))\n"
+        "print('<table' in profile._repr_html_(), perfkit.model.profile.Profile is perfkit.Profile)"
+    )
+    assert _fresh(code).splitlines() == ["[]", "True Profile True", "True True"]
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        perfkit.nothing  # noqa: B018
+
+
+CONSOLE = (
+    "import sys\n"
+    "from perfkit.cli import console_main\n"
+    "sys.argv = ['perfkit', *{args!r}]\n"
+    "status = console_main()\n"
+    "print(status, sys.modules.get('pyarrow') is not None)\n"
+)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pyarrow") is None, reason="needs pyarrow")
+def test_the_command_leaves_pyarrow_unloaded_unless_it_writes_parquet(tmp_path: Path) -> None:
+    """pandas 3 imports pyarrow at start-up (40 MiB); only a Parquet export needs it."""
+    example = str(ROOT / "profiles/examples/lazy.stats")
+    report = str(tmp_path / "report")
+    compare = ["compare", example, example, "--html", report]
+    assert _fresh(CONSOLE.format(args=compare)).splitlines()[-1] == "0 False"
+    assert (tmp_path / "report/index.html").is_file()
+    parquet = str(tmp_path / "functions.parquet")
+    export = ["export", example, "--format", "parquet", "-o", parquet]
+    assert _fresh(CONSOLE.format(args=export)).splitlines()[-1] == "0 True"
+    assert Path(parquet).read_bytes()[:4] == b"PAR1"
