@@ -166,14 +166,12 @@ def _judge(args: argparse.Namespace) -> tuple[dict[str, Any], Frame | None] | No
     report = (_verdict(diff, args), flame) if wants_reports(args) else None
     if args.json == "-":
         sys.stdout.write(diff.to_json(indent=1) + "\n")
-        return report
-    if stdout_taken(args):
-        return report
-    if args.json:
+    elif args.json:
         diff.to_json(args.json, indent=1)
-    _print_tables(diff, selections, butterflies, args.limit or len(diff.functions))
-    if args.json:
-        console().print(f"JSON diff written to {args.json}", markup=False)
+    if args.json != "-" and not stdout_taken(args):  # standard output is free for the tables
+        _print_tables(diff, selections, butterflies, args.limit or len(diff.functions))
+        if args.json:
+            console().print(f"JSON diff written to {args.json}", markup=False)
     return report
 
 

@@ -84,6 +84,15 @@ def test_compare_tables_and_json(pair, tmp_path: Path) -> None:
     assert json.loads(streamed.stdout)["status_counts"] == document["status_counts"]
 
 
+def test_compare_writes_its_json_diff_also_when_a_report_takes_stdout(pair, tmp_path) -> None:
+    out_json = tmp_path / "diff.json"
+    result = run_cli("compare", *pair, "--json", out_json, "--markdown", "-")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().startswith("## ")  # the Markdown summary alone
+    assert "Totals" not in result.stdout.decode()  # no terminal tables
+    assert json.loads(out_json.read_text())["schema"] == "perfkit.diff/1"
+
+
 def test_compare_selector_matching_nothing_anywhere_is_an_error(pair) -> None:
     result = run_cli("compare", *pair, "--match", "fetch_all")
     assert result.returncode == 2
