@@ -31,7 +31,7 @@ from perfkit.diff.butterfly import Butterfly, butterfly_of
 from perfkit.errors import PerfkitError
 from perfkit.match.pairing import pair_functions
 from perfkit.match.selectors import Selector
-from perfkit.model.profile import Profile, load_many
+from perfkit.model.profile import Profile, load_many, per_call
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -92,9 +92,7 @@ class _Side:
             return np.where(self.present, np.nan, 0.0)
         time_metric = metric.removesuffix("_per_call")
         calls = _floats(self.taken("ncalls" if time_metric == "tottime" else "pcalls", 0))
-        out = np.full(len(calls), np.nan)
-        np.divide(self.taken(time_metric, 0), calls, out=out, where=calls > 0)
-        return out
+        return per_call(self.taken(time_metric, 0), calls)
 
 
 def _floats(values: Any) -> np.ndarray:

@@ -55,7 +55,8 @@ EDGE_COLUMNS = (
 )
 
 
-def _per_call(seconds: np.ndarray, calls: np.ndarray) -> np.ndarray:
+def per_call(seconds: np.ndarray, calls: np.ndarray) -> np.ndarray:
+    """``seconds / calls`` (pstats' per-call time), NaN where there were no calls."""
     out = np.full(len(seconds), np.nan)
     np.divide(seconds, calls, out=out, where=calls > 0)
     return out
@@ -120,8 +121,8 @@ class Profile(display.Displayable):
                 "ncalls": ncalls,
                 "tottime": tottime,
                 "cumtime": cumtime,
-                "tottime_per_call": _per_call(tottime, ncalls),
-                "cumtime_per_call": _per_call(cumtime, pcalls),
+                "tottime_per_call": per_call(tottime, ncalls),
+                "cumtime_per_call": per_call(cumtime, pcalls),
             },
             index=pd.RangeIndex(n, name="id"),
             copy=False,

@@ -98,7 +98,7 @@ class _Graph:
     def __init__(self, profile: Profile) -> None:
         functions, edges = profile.functions, profile.edges
         self.n_functions = n = len(functions)
-        self.function_labels = functions["label"].array
+        self.function_labels = functions["label"].to_numpy()
         self.sampled = profile.sampled
         self.counts_only = bool(edges["cumtime"].isna().any())
         caller = edges["caller"].to_numpy()
@@ -135,16 +135,11 @@ class _Graph:
         self.caller_calls = np.bincount(self.callee, ncalls, minlength=nodes).astype(np.int64)
         covered = np.where(caller != self.callee, self.edge_cumtime, 0.0)
         self.called = np.bincount(self.callee, covered, minlength=nodes)
-        self._labels: dict[int, str] = {}
         self._callees: dict[int, _Callees] = {}
 
     def label(self, node: int) -> str:
-        label = self._labels.get(node)
-        if label is None:
-            n = self.n_functions
-            label = self.function_labels[node] if node < n else self.foreign_labels[node - n]
-            self._labels[node] = label
-        return label
+        n = self.n_functions
+        return self.function_labels[node] if node < n else self.foreign_labels[node - n]
 
     def edge_slice(self, node: int) -> tuple[list[int], list[float], list[float]]:
         """(callee, tottime, cumtime) of ``node``'s edges, in file order."""

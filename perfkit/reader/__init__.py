@@ -19,7 +19,7 @@ from perfkit.reader.problem import FormatProblem
 from perfkit.reader.raw import RawStats, decode, encode
 from perfkit.reader.shape import edge_budget, flatten
 from perfkit.reader.sniff import not_a_profile
-from perfkit.reader.source import Input, OnDisk, decompress, open_input
+from perfkit.reader.source import Input, OnDisk, decompress, input_bytes, input_head, open_input
 
 T = TypeVar("T")
 
@@ -39,14 +39,11 @@ def decode_stats(data: bytes, *, isolate: bool | None = None) -> RawStats:
     return _finish(data, fast[0])
 
 
-def _head(source: Input) -> bytes:
-    return source.head if isinstance(source, OnDisk) else source
-
-
 def _fast(sources: list[Input], isolate: bool | None) -> list[RawStats | None]:
     if isolate is None:
         isolate = isolated.available()
-    plausible = [bool(_head(s)) and not_a_profile(_head(s)) is None for s in sources]
+    heads = [input_head(source) for source in sources]
+    plausible = [bool(head) and not_a_profile(head) is None for head in heads]
     if not isolate or not any(plausible):
         return [None] * len(sources)
     candidates = [source for source, ok in zip(sources, plausible, strict=True) if ok]
@@ -58,7 +55,7 @@ def _finish(source: Input, fast: RawStats | None) -> RawStats:
     """The fast path's result, or the strict decoder's verdict on the file's bytes."""
     if fast is not None:
         return fast
-    data = source.read() if isinstance(source, OnDisk) else source
+    data = input_bytes(source)
     if not data:
         raise FormatProblem("empty file")
     kind = not_a_profile(data)

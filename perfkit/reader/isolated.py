@@ -42,7 +42,7 @@ import warnings
 from perfkit.reader.problem import FormatProblem
 from perfkit.reader.raw import RawStats, decode, encode_parts
 from perfkit.reader.shape import edge_budget, flatten
-from perfkit.reader.source import Input, OnDisk
+from perfkit.reader.source import Input, input_bytes, input_size
 
 try:
     import resource
@@ -113,10 +113,6 @@ def _loads(data: bytes) -> object:
     raise ValueError("trailing data")
 
 
-def _size(source: Input) -> int:
-    return source.size if isinstance(source, OnDisk) else len(source)
-
-
 def _child(datas: list[Input], write_fd: int) -> None:
     """Runs in the forked child; never returns.
 
@@ -126,7 +122,7 @@ def _child(datas: list[Input], write_fd: int) -> None:
     try:
         gc.disable()  # the child exits soon; collections would only slow marshal down
         faulthandler.disable()  # a crash of marshal is an answer here, not news for stderr
-        _limit_child(sum(map(_size, datas)))
+        _limit_child(sum(map(input_size, datas)))
         for data in datas:
             _write_all(write_fd, _answer(data))
         status = 0
@@ -139,7 +135,7 @@ def _child(datas: list[Input], write_fd: int) -> None:
 def _answer(source: Input) -> list[memoryview]:
     """The frame the child writes for one input: its length, then its columns' buffers."""
     try:
-        data = source.read() if isinstance(source, OnDisk) else source
+        data = input_bytes(source)
         parts = encode_parts(flatten(_loads(data), max_edges=edge_budget(len(data))))
     except Exception:  # this input only; the next one starts afresh
         return [memoryview(_LENGTH.pack(_FAILED))]
@@ -148,9 +144,8 @@ def _answer(source: Input) -> list[memoryview]:
 
 def _write_all(fd: int, parts: list[memoryview]) -> None:
     for part in parts:
-        view = part
-        while view:
-            view = view[os.write(fd, view) :]
+        while part:
+            part = part[os.write(fd, part) :]
 
 
 def _spawn(datas: list[Input]) -> tuple[int, int]:
@@ -174,7 +169,7 @@ def _spawn(datas: list[Input]) -> tuple[int, int]:
 def _groups(datas: list[Input], width: int) -> list[list[Input]]:
     """Consecutive inputs shared out among children: at least one child per CPU, and more
     as needed to keep each one under ``_GROUP_FILES`` inputs and about ``_GROUP_BYTES``."""
-    total = sum(map(_size, datas))
+    total = sum(map(input_size, datas))
     count = max(width, math.ceil(len(datas) / _GROUP_FILES), math.ceil(total / _GROUP_BYTES))
     count = min(count, len(datas))
     bounds = [round(len(datas) * index / count) for index in range(count + 1)]
@@ -195,7 +190,7 @@ def decode_isolated_many(datas: list[Input], timeout: float | None = None) -> li
     groups = _groups(datas, width)
     for start in range(0, len(groups), width):
         window = groups[start : start + width]
-        largest = max(sum(map(_size, group)) for group in window)
+        largest = max(sum(map(input_size, group)) for group in window)
         seconds = timeout if timeout is not None else time_budget(largest)
         try:
             results += _decode_batch(window, seconds)

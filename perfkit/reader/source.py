@@ -45,6 +45,20 @@ class OnDisk:
 Input = OnDisk | bytes
 
 
+def input_size(source: Input) -> int:
+    return source.size if isinstance(source, OnDisk) else len(source)
+
+
+def input_head(source: Input) -> bytes:
+    """The first bytes of ``source`` (all of them for bytes in memory)."""
+    return source.head if isinstance(source, OnDisk) else source
+
+
+def input_bytes(source: Input) -> bytes:
+    """All of ``source``: a file is read now."""
+    return source.read() if isinstance(source, OnDisk) else source
+
+
 def _checked_size(path: Path, limit: int) -> int:
     """The size of the regular file at ``path``; ``FormatProblem`` for anything else."""
     try:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from perfkit.errors import PerfkitError
+from perfkit.render.figures import new_figure
 from perfkit.render.text import label
 from perfkit.validate.formulas import fmt_calls, fmt_seconds
 
@@ -50,12 +51,10 @@ def _height(rows: int) -> float:
 
 
 def _figure(rows: int) -> Figure:
-    # matplotlib is imported only for a chart: it costs most of perfkit's start-up otherwise
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported with the figure
 
     height = _height(rows)
-    figure = Figure(figsize=(8.6, height), dpi=_DPI, layout="constrained")
+    figure = new_figure(figsize=(8.6, height), dpi=_DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
 
@@ -277,9 +276,7 @@ def verdict_figure(v: dict[str, Any], kinds: Sequence[str] = ("calls", "breakdow
     drawn = [(PANELS[kind], PANELS[kind].rows(v)) for kind in kinds]
     drawn = [(panel, rows) for panel, rows in drawn if rows]
     heights = [_height(len(rows) + panel.extra_rows) for panel, rows in drawn]
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(8.6, sum(heights) or 2.0), dpi=_DPI, layout="constrained")
+    figure = new_figure(figsize=(8.6, sum(heights) or 2.0), dpi=_DPI, layout="constrained")
     if not drawn:
         axes = figure.add_subplot()
         axes.text(0.5, 0.5, "no data for these charts", ha="center", va="center")

@@ -16,6 +16,7 @@ import pandas as pd
 from perfkit.diff.compare import largest_changes
 from perfkit.errors import PerfkitError
 from perfkit.model.profile import top_functions
+from perfkit.render.figures import new_figure
 from perfkit.render.units import count, seconds
 
 if TYPE_CHECKING:
@@ -58,15 +59,8 @@ def value_text(metric: str, value: float, *, signed: bool = False) -> str:
     return seconds(float(value), signed=signed)
 
 
-def _new_figure(**options: object) -> Figure:
-    """A ``Figure``; matplotlib is imported on the first one (it is most of the start-up)."""
-    from matplotlib.figure import Figure
-
-    return Figure(**options)  # type: ignore[arg-type]
-
-
 def _bar_figure(count_rows: int) -> tuple[Figure, Axes]:
-    figure = _new_figure(figsize=(10, 1.6 + 0.32 * max(count_rows, 1)), layout="constrained")
+    figure = new_figure(figsize=(10, 1.6 + 0.32 * max(count_rows, 1)), layout="constrained")
     return figure, figure.add_subplot()
 
 
@@ -137,7 +131,7 @@ def history_figure(history: History, metrics: Sequence[str] | None = None) -> Fi
         unknown = sorted(set(metrics) - {m.name for m in chosen})
         raise PerfkitError(f"no metric {unknown[0]!r} in this history")
     runs = history.runs
-    figure = _new_figure(figsize=(11, 1.2 + 2.0 * len(chosen)), layout="constrained")
+    figure = new_figure(figsize=(11, 1.2 + 2.0 * len(chosen)), layout="constrained")
     axes_list = figure.subplots(len(chosen), 1, sharex=True, squeeze=False)[:, 0]
     positions = np.arange(len(runs))
     marker = "o" if len(runs) <= 100 else None
